@@ -1,0 +1,146 @@
+// Package config holds the YAML configuration of the athina exporter: what an
+// SRE writes under `exporters: athina:` and the checks that reject a bad
+// config at startup, each naming the key at fault. It does no I/O.
+package config // import "github.com/athina-otel/athinaexporter/config"
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+)
+
+// Defaults an SRE gets without writing the key.
+const (
+	DefaultEndpoint       = "https://log.athina.ai"
+	DefaultAPIVersion     = "v2"
+	DefaultTimeout        = 30 * time.Second
+	DefaultMaxConcurrency = 16
+	DefaultMaxFieldBytes  = 256 * 1024
+
+	// maxConcurrencyLimit keeps a typo (16000 for 16) from opening thousands
+	// of connections to the API from one collector.
+	maxConcurrencyLimit = 1024
+)
+
+// Config is the athina exporter's configuration.
+type Config struct {
+	// ClientConfig is the standard HTTP client block (endpoint, timeout, tls,
+	// headers, compression, keepalive). It is squashed so the YAML stays flat,
+	// as in the core otlp_http exporter.
+	ClientConfig confighttp.ClientConfig `mapstructure:",squash"`
+
+	// APIKey is sent as the athina-api-key header. It is opaque so that it
+	// prints as [REDACTED] wherever the config is logged.
+	APIKey configopaque.String `mapstructure:"api_key"`
+
+	// APIVersion selects /api/v2/log/inference (v2) or /api/v1/log/inference (v1).
+	APIVersion string `mapstructure:"api_version"`
+
+	QueueConfig configoptional.Optional[exporterhelper.QueueBatchConfig] `mapstructure:"sending_queue"`
+	RetryConfig configretry.BackOffConfig                                `mapstructure:"retry_on_failure"`
+
+	// MaxConcurrency bounds the requests one batch has in flight: the API
+	// takes one record per request, so a batch fans out.
+	MaxConcurrency int `mapstructure:"max_concurrency"`
+
+	// Environment, Tags and PromptSlug are record defaults for this pipeline.
+	// Environment and PromptSlug apply when the span names none; Tags are
+	// added to every record.
+	Environment string   `mapstructure:"environment"`
+	Tags        []string `mapstructure:"tags"`
+	PromptSlug  string   `mapstructure:"prompt_slug"`
+
+	// MaxFieldBytes caps prompt contents, response and context; longer content
+	// is truncated and the truncation flagged in custom_attributes.
+	MaxFieldBytes int `mapstructure:"max_field_bytes"`
+}
+
+var _ confmap.Validator = (*Config)(nil)
+
+// NewDefault returns the configuration used for every key the YAML leaves out.
+func NewDefault() *Config {
+	client := confighttp.NewDefaultClientConfig()
+	client.Endpoint = DefaultEndpoint
+	client.Timeout = DefaultTimeout
+
+	queue := exporterhelper.NewDefaultQueueConfig()
+	batch := exporterhelper.NewDefaultBatchConfig()
+	// Most spans in a pipeline are not LLM calls and are dropped cheaply, so
+	// a batch is counted in spans; the cap keeps one push's fan-out bounded.
+	batch.MinSize = 1024
+	batch.MaxSize = 4096
+	queue.Batch = configoptional.Some(batch)
+
+	return &Config{
+		ClientConfig:   client,
+		APIVersion:     DefaultAPIVersion,
+		QueueConfig:    configoptional.Some(queue),
+		RetryConfig:    configretry.NewDefaultBackOffConfig(),
+		MaxConcurrency: DefaultMaxConcurrency,
+		MaxFieldBytes:  DefaultMaxFieldBytes,
+	}
+}
+
+// Validate checks the keys this exporter owns; confmap.Validate walks the
+// nested blocks (client, queue, retry) and calls their own checks.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if err := validateEndpoint(cfg.ClientConfig.Endpoint); err != nil {
+		errs = append(errs, err)
+	}
+	if strings.TrimSpace(string(cfg.APIKey)) == "" {
+		errs = append(errs, errors.New("api_key: must be set (for example api_key: ${env:ATHINA_API_KEY})"))
+	}
+	if cfg.APIVersion != "v1" && cfg.APIVersion != "v2" {
+		errs = append(errs, fmt.Errorf("api_version: must be v1 or v2, got %q", cfg.APIVersion))
+	}
+	if cfg.MaxConcurrency < 1 || cfg.MaxConcurrency > maxConcurrencyLimit {
+		errs = append(errs, fmt.Errorf("max_concurrency: must be between 1 and %d, got %d",
+			maxConcurrencyLimit, cfg.MaxConcurrency))
+	}
+	if cfg.MaxFieldBytes < 0 {
+		errs = append(errs, fmt.Errorf("max_field_bytes: must be 0 (no limit) or positive, got %d", cfg.MaxFieldBytes))
+	}
+	for i, tag := range cfg.Tags {
+		if strings.TrimSpace(tag) == "" {
+			errs = append(errs, fmt.Errorf("tags[%d]: must not be empty", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validateEndpoint(endpoint string) error {
+	if endpoint == "" {
+		return errors.New("endpoint: must be set")
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return fmt.Errorf("endpoint: %q is not a valid URL: %w", endpoint, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("endpoint: %q must start with http:// or https://", endpoint)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("endpoint: %q has no host", endpoint)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("endpoint: %q must not have a query or fragment", endpoint)
+	}
+	return nil
+}
+
+// LogURL is the full URL records are POSTed to, for example
+// https://log.athina.ai/api/v2/log/inference. A path in the endpoint is kept,
+// so a self-hosted API behind a prefix works.
+func (cfg *Config) LogURL() string {
+	return strings.TrimRight(cfg.ClientConfig.Endpoint, "/") + "/api/" + cfg.APIVersion + "/log/inference"
+}

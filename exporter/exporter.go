@@ -1,0 +1,211 @@
+package athinaexporter // import "github.com/athina-otel/athinaexporter/exporter"
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/athina-otel/athinaexporter/config"
+	"github.com/athina-otel/athinaexporter/exporter/internal/metadata"
+	"github.com/athina-otel/athinaexporter/translate"
+)
+
+// tracesExporter turns a batch of spans into records and ships them.
+type tracesExporter struct {
+	cfg        *config.Config
+	set        exporter.Settings
+	logger     *zap.Logger
+	telemetry  *metadata.TelemetryBuilder
+	translator *translate.Translator
+	rejections *rejectionLog
+
+	// sender is built in start: the HTTP client needs the host's extensions
+	// (auth, middlewares), which only start receives.
+	sender *sender
+
+	bodies sync.Pool // *bytes.Buffer, one per record in flight
+}
+
+func newTracesExporter(cfg *config.Config, set exporter.Settings) (*tracesExporter, error) {
+	telemetry, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, fmt.Errorf("athina exporter: creating metrics: %w", err)
+	}
+	return &tracesExporter{
+		cfg:       cfg,
+		set:       set,
+		logger:    set.Logger,
+		telemetry: telemetry,
+		translator: translate.New(translate.Options{
+			Environment:   cfg.Environment,
+			Tags:          cfg.Tags,
+			PromptSlug:    cfg.PromptSlug,
+			MaxFieldBytes: cfg.MaxFieldBytes,
+		}),
+		rejections: newRejectionLog(set.Logger),
+		bodies:     sync.Pool{New: func() any { return new(bytes.Buffer) }},
+	}, nil
+}
+
+func (e *tracesExporter) start(ctx context.Context, host component.Host) error {
+	clientCfg := e.cfg.ClientConfig
+	if ka := clientCfg.Keepalive.Get(); ka != nil && ka.MaxIdleConnsPerHost == 0 {
+		// Go keeps 2 idle connections per host by default; a batch fans out
+		// max_concurrency requests, and without this most of them would
+		// open a fresh TLS connection every time.
+		ka.MaxIdleConnsPerHost = e.cfg.MaxConcurrency
+	}
+	client, err := clientCfg.ToClient(ctx, host.GetExtensions(), e.set.TelemetrySettings)
+	if err != nil {
+		return fmt.Errorf("athina exporter: creating HTTP client: %w", err)
+	}
+	e.sender = &sender{client: client, url: e.cfg.LogURL(), apiKey: string(e.cfg.APIKey)}
+
+	if plaintextRemote(e.cfg.ClientConfig.Endpoint) {
+		e.logger.Warn("The endpoint is plain http:// and not on this host: the API key and LLM content cross the network unencrypted. Use https:// unless a TLS proxy sits in between.",
+			zap.String("endpoint", e.cfg.ClientConfig.Endpoint))
+	}
+	return nil
+}
+
+func (e *tracesExporter) shutdown(context.Context) error {
+	e.rejections.flush()
+	if e.sender != nil {
+		e.sender.client.CloseIdleConnections()
+	}
+	e.telemetry.Shutdown()
+	return nil
+}
+
+// pushTraces sends every LLM span of td as one record. Records the API
+// rejects for good are counted and dropped; only the spans whose records
+// failed transiently are handed back for retry, so one bad record never
+// makes its batch fail or resend what already arrived.
+func (e *tracesExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
+	result := e.translator.Traces(td)
+	if result.Skipped > 0 {
+		e.telemetry.ExporterAthinaSpansSkipped.Add(ctx, int64(result.Skipped))
+	}
+	if result.Truncated > 0 {
+		e.telemetry.ExporterAthinaFieldsTruncated.Add(ctx, int64(result.Truncated))
+	}
+	if len(result.Items) == 0 {
+		return nil
+	}
+
+	outcomes := e.sendAll(ctx, result.Items)
+	return e.settle(ctx, td, result.Items, outcomes)
+}
+
+// sendAll posts the records with at most max_concurrency requests in flight
+// and returns each record's outcome at its index.
+func (e *tracesExporter) sendAll(ctx context.Context, items []translate.Item) []outcome {
+	outcomes := make([]outcome, len(items))
+	workers := min(e.cfg.MaxConcurrency, len(items))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(items) {
+					return
+				}
+				outcomes[i] = e.sendOne(ctx, &items[i].Record)
+			}
+		})
+	}
+	wg.Wait()
+	return outcomes
+}
+
+func (e *tracesExporter) sendOne(ctx context.Context, rec *translate.Record) outcome {
+	buf := e.bodies.Get().(*bytes.Buffer)
+	defer func() {
+		buf.Reset()
+		e.bodies.Put(buf)
+	}()
+
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rec); err != nil {
+		return outcome{action: actionDrop, err: fmt.Errorf("encoding record: %w", err)}
+	}
+	return e.sender.post(ctx, buf.Bytes())
+}
+
+// settle counts the outcomes and decides what the retry sender gets back.
+func (e *tracesExporter) settle(ctx context.Context, td ptrace.Traces, items []translate.Item, outcomes []outcome) error {
+	var sent int64
+	var retryRefs []translate.SpanRef
+	var retryErr error
+	var throttle time.Duration // the longest Retry-After asked for
+	drops := map[string]int64{}
+	for i, out := range outcomes {
+		switch out.action {
+		case actionSent:
+			sent++
+		case actionDrop:
+			reason := "encoding"
+			if out.status != 0 {
+				reason = dropReason(out.status)
+			}
+			drops[reason]++
+			e.rejections.record(out.status, out.err)
+		case actionRetry:
+			retryRefs = append(retryRefs, items[i].Ref)
+			if retryErr == nil {
+				retryErr = out.err
+			}
+			throttle = max(throttle, out.retryAfter)
+		}
+	}
+
+	if sent > 0 {
+		e.telemetry.ExporterAthinaRecordsSent.Add(ctx, sent)
+		e.rejections.accepted()
+	}
+	for reason, n := range drops {
+		e.telemetry.ExporterAthinaRecordsDropped.Add(ctx, n,
+			metric.WithAttributes(attribute.String("reason", reason)))
+	}
+	if len(retryRefs) == 0 {
+		return nil
+	}
+
+	err := fmt.Errorf("%d of %d records will be retried: %w", len(retryRefs), len(items), retryErr)
+	err = consumererror.NewTraces(err, subsetTraces(td, retryRefs))
+	if throttle > 0 {
+		err = exporterhelper.NewThrottleRetry(err, throttle)
+	}
+	return err
+}
+
+// plaintextRemote reports an http:// endpoint whose host is not loopback.
+func plaintextRemote(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
