@@ -389,8 +389,18 @@ func decodeAll(raw [][]byte) []map[string]any {
 	return out
 }
 
+// apiError is the shape of Athina's error responses.
+type apiError struct {
+	Error   string `json:"error"`
+	Details struct {
+		Message string `json:"message"`
+	} `json:"details"`
+}
+
 func writeError(w http.ResponseWriter, status int, text, detail string) {
-	body, _ := json.Marshal(map[string]any{"error": text, "details": map[string]string{"message": detail}})
+	e := apiError{Error: text}
+	e.Details.Message = detail
+	body, _ := json.Marshal(e)
 	writeJSON(w, status, string(body))
 }
 

@@ -44,8 +44,13 @@ func post(body string) request {
 	}
 }
 
-func (r request) with(f func(*request)) request {
-	f(&r)
+func (r request) withMethod(m string) request { r.method = m; return r }
+func (r request) withPath(p string) request   { r.path = p; return r }
+func (r request) withKey(k string) request    { r.key = k; return r }
+func (r request) withType(ct string) request  { r.contentType = ct; return r }
+
+func (r request) withEncoding(enc string, body []byte) request {
+	r.encoding, r.body = enc, body
 	return r
 }
 
@@ -99,17 +104,17 @@ func TestRequests(t *testing.T) {
 		kept      bool
 	}{
 		{name: "v2 accepted", req: post(okRecord), status: 200, kept: true},
-		{name: "v1 accepted", req: post(okRecord).with(func(r *request) { r.path = "/api/v1/log/inference" }), status: 200, kept: true},
-		{name: "charset in content type", req: post(okRecord).with(func(r *request) { r.contentType = "application/json; charset=utf-8" }), status: 200, kept: true},
+		{name: "v1 accepted", req: post(okRecord).withPath("/api/v1/log/inference"), status: 200, kept: true},
+		{name: "charset in content type", req: post(okRecord).withType("application/json; charset=utf-8"), status: 200, kept: true},
 		{name: "prompt as a string", req: post(`{"language_model_id":"m","prompt":"hi"}`), status: 200, kept: true},
 		{name: "unknown fields kept", req: post(`{"language_model_id":"m","prompt":"hi","extra":{"a":1}}`), status: 200, kept: true},
-		{name: "gzip body", req: post("").with(func(r *request) { r.encoding = "gzip"; r.body = gzipped(t, okRecord) }), status: 200, kept: true},
-		{name: "wrong method", req: post(okRecord).with(func(r *request) { r.method = http.MethodGet }), status: 405, errSubstr: "Method not allowed"},
-		{name: "unknown path", req: post(okRecord).with(func(r *request) { r.path = "/api/v3/log/inference" }), status: 404, errSubstr: "Not found"},
-		{name: "missing key", req: post(okRecord).with(func(r *request) { r.key = "" }), status: 401, errSubstr: "Invalid API key"},
-		{name: "wrong key", req: post(okRecord).with(func(r *request) { r.key = "nope" }), status: 401, errSubstr: "Invalid API key"},
-		{name: "no content type", req: post(okRecord).with(func(r *request) { r.contentType = "" }), status: 400, errSubstr: "application/json"},
-		{name: "text content type", req: post(okRecord).with(func(r *request) { r.contentType = "text/plain" }), status: 400, errSubstr: "application/json"},
+		{name: "gzip body", req: post("").withEncoding("gzip", gzipped(t, okRecord)), status: 200, kept: true},
+		{name: "wrong method", req: post(okRecord).withMethod(http.MethodGet), status: 405, errSubstr: "Method not allowed"},
+		{name: "unknown path", req: post(okRecord).withPath("/api/v3/log/inference"), status: 404, errSubstr: "Not found"},
+		{name: "missing key", req: post(okRecord).withKey(""), status: 401, errSubstr: "Invalid API key"},
+		{name: "wrong key", req: post(okRecord).withKey("nope"), status: 401, errSubstr: "Invalid API key"},
+		{name: "no content type", req: post(okRecord).withType(""), status: 400, errSubstr: "application/json"},
+		{name: "text content type", req: post(okRecord).withType("text/plain"), status: 400, errSubstr: "application/json"},
 		{name: "empty body", req: post(""), status: 400, errSubstr: "single JSON object"},
 		{name: "array body", req: post("[" + okRecord + "]"), status: 400, errSubstr: "single JSON object"},
 		{name: "two objects", req: post(okRecord + okRecord), status: 400, errSubstr: "single JSON object"},
@@ -121,9 +126,9 @@ func TestRequests(t *testing.T) {
 		{name: "null prompt", req: post(`{"language_model_id":"m","prompt":null}`), status: 400, errSubstr: "prompt is required"},
 		{name: "prompt a number", req: post(`{"language_model_id":"m","prompt":3}`), status: 400, errSubstr: "prompt must be"},
 		{name: "body too large", req: post(big), status: 413, errSubstr: "Request Entity Too Large"},
-		{name: "gzip body too large", req: post("").with(func(r *request) { r.encoding = "gzip"; r.body = gzipped(t, big) }), status: 413, errSubstr: "Request Entity Too Large"},
-		{name: "bad gzip", req: post(okRecord).with(func(r *request) { r.encoding = "gzip" }), status: 400, errSubstr: "gzip"},
-		{name: "unknown encoding", req: post(okRecord).with(func(r *request) { r.encoding = "br" }), status: 415, errSubstr: "Content-Encoding"},
+		{name: "gzip body too large", req: post("").withEncoding("gzip", gzipped(t, big)), status: 413, errSubstr: "Request Entity Too Large"},
+		{name: "bad gzip", req: post(okRecord).withEncoding("gzip", []byte(okRecord)), status: 400, errSubstr: "gzip"},
+		{name: "unknown encoding", req: post(okRecord).withEncoding("br", []byte(okRecord)), status: 415, errSubstr: "Content-Encoding"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,7 +208,7 @@ func TestFaultGetsWellFormedAuthorisedRecordsOnly(t *testing.T) {
 	var calls int
 	s.SetFault(func(map[string]any) Fault { calls++; return Fault{} })
 
-	do(t, srv, post(okRecord).with(func(r *request) { r.key = "wrong" }))
+	do(t, srv, post(okRecord).withKey("wrong"))
 	do(t, srv, post(`{"prompt":"hi"}`))
 	do(t, srv, post(okRecord))
 
@@ -331,7 +336,7 @@ func TestEmptyKeyAuthorisesNothing(t *testing.T) {
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 
-	resp, _ := do(t, srv, post(okRecord).with(func(r *request) { r.key = "" }))
+	resp, _ := do(t, srv, post(okRecord).withKey(""))
 
 	assert.Equal(t, 401, resp.StatusCode)
 }

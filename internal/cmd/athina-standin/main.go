@@ -90,7 +90,8 @@ func checkLoopback(addr string) error {
 func newHandler(apiKey string) http.Handler {
 	s := standin.New(apiKey)
 	s.SetFault(func(rec map[string]any) standin.Fault {
-		log.Printf("record: model=%v status_code=%v ref=%v", rec["language_model_id"], rec["status_code"], rec["external_reference_id"])
+		log.Printf("record: model=%v status_code=%v ref=%v",
+			rec["language_model_id"], rec["status_code"], rec["external_reference_id"])
 		return standin.Fault{}
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

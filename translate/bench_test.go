@@ -1,0 +1,139 @@
+package translate
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// httpServerSpan is a typical non-LLM span: ~20 attributes, none GenAI.
+func httpServerSpan() ptrace.Span {
+	span := ptrace.NewSpan()
+	span.SetName("POST /v1/orders")
+	span.SetKind(ptrace.SpanKindServer)
+	attrs := span.Attributes()
+	for _, kv := range [][2]string{
+		{"http.request.method", "POST"}, {"http.route", "/v1/orders"}, {"url.path", "/v1/orders"},
+		{"url.scheme", "https"}, {"url.query", "page=2"}, {"server.address", "api.example.com"},
+		{"network.protocol.version", "1.1"}, {"client.address", "10.0.0.1"},
+		{"user_agent.original", "curl/8.5.0"}, {"network.peer.address", "10.0.0.1"},
+		{"network.local.address", "10.0.0.2"}, {"http.request.header.x-request-id", "req-1"},
+		{"thread.name", "worker-3"}, {"code.function", "handleOrders"}, {"code.namespace", "api"},
+	} {
+		attrs.PutStr(kv[0], kv[1])
+	}
+	attrs.PutInt("server.port", 443)
+	attrs.PutInt("client.port", 52311)
+	attrs.PutInt("http.response.status_code", 200)
+	attrs.PutInt("http.request.body.size", 512)
+	attrs.PutInt("http.response.body.size", 2048)
+	return span
+}
+
+// chatSpan builds a GenAI chat span with turns user/assistant exchanges
+// (each fourth assistant turn calls a tool) and, when withTools, three tool
+// definitions.
+func chatSpan(turns int, withTools bool) ptrace.Span {
+	span := ptrace.NewSpan()
+	span.SetName("chat gpt-4o")
+	span.SetTraceID(pcommon.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	span.SetSpanID(pcommon.SpanID{1, 2, 3, 4, 5, 6, 7, 8})
+	span.SetStartTimestamp(1_700_000_000_000_000_000)
+	span.SetEndTimestamp(1_700_000_000_850_000_000)
+
+	type part map[string]any
+	type message struct {
+		Role  string `json:"role"`
+		Parts []part `json:"parts"`
+	}
+	msgs := []message{}
+	for i := range turns {
+		msgs = append(msgs, message{"user", []part{{"type": "text", "content": fmt.Sprintf(
+			"Question %d: what is the forecast for the coming days in city number %d, in detail?", i, i)}}})
+		if i%4 == 3 {
+			id := fmt.Sprintf("call_%d", i)
+			msgs = append(msgs,
+				message{"assistant", []part{{"type": "tool_call", "id": id, "name": "get_weather",
+					"arguments": map[string]any{"city": fmt.Sprintf("city-%d", i), "days": 3}}}},
+				message{"tool", []part{{"type": "tool_call_response", "id": id,
+					"response": map[string]any{"temp_c": 18, "sky": "cloudy", "wind_kmh": 12}}}})
+		}
+		msgs = append(msgs, message{"assistant", []part{{"type": "text", "content": fmt.Sprintf(
+			"Answer %d: mostly sunny with light winds, highs around 21°C and lows near 12°C.", i)}}})
+	}
+	input, _ := json.Marshal(msgs)
+	output, _ := json.Marshal([]message{{"assistant", []part{{"type": "text", "content": "Sunny all week."}}}})
+
+	attrs := span.Attributes()
+	attrs.PutStr("gen_ai.operation.name", "chat")
+	attrs.PutStr("gen_ai.provider.name", "openai")
+	attrs.PutStr("gen_ai.request.model", "gpt-4o")
+	attrs.PutStr("gen_ai.response.model", "gpt-4o-2024-08-06")
+	attrs.PutStr("gen_ai.response.id", "chatcmpl-123")
+	attrs.PutDouble("gen_ai.request.temperature", 0.2)
+	attrs.PutInt("gen_ai.request.max_tokens", 512)
+	attrs.PutEmptySlice("gen_ai.response.finish_reasons").AppendEmpty().SetStr("stop")
+	attrs.PutInt("gen_ai.usage.input_tokens", 1200)
+	attrs.PutInt("gen_ai.usage.output_tokens", 40)
+	attrs.PutStr("server.address", "api.openai.com")
+	attrs.PutStr("gen_ai.system_instructions", `[{"type":"text","content":"You are a weather assistant."}]`)
+	attrs.PutStr("gen_ai.input.messages", string(input))
+	attrs.PutStr("gen_ai.output.messages", string(output))
+	if withTools {
+		var tools strings.Builder
+		tools.WriteByte('[')
+		for i, name := range []string{"get_weather", "get_forecast", "get_alerts"} {
+			if i > 0 {
+				tools.WriteByte(',')
+			}
+			fmt.Fprintf(&tools, `{"type":"function","name":%q,"description":"Look up %s for a city",`+
+				`"parameters":{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"}},"required":["city"]}}`,
+				name, name)
+		}
+		tools.WriteByte(']')
+		attrs.PutStr("gen_ai.tool.definitions", tools.String())
+	}
+	return span
+}
+
+func BenchmarkTranslate(b *testing.B) {
+	res := pcommon.NewResource()
+	res.Attributes().PutStr("service.name", "bench")
+	scope := pcommon.NewInstrumentationScope()
+	tr := New(Options{Environment: "bench", Tags: []string{"bench"}, MaxFieldBytes: 16 << 10})
+
+	for _, bc := range []struct {
+		name string
+		span ptrace.Span
+	}{
+		{"small", chatSpan(1, false)},
+		{"large", chatSpan(24, true)},
+	} {
+		input, _ := bc.span.Attributes().Get("gen_ai.input.messages")
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(input.Str())))
+			for b.Loop() {
+				if _, _, ok := tr.Span(res, scope, bc.span); !ok {
+					b.Fatal("not translated")
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkSkip(b *testing.B) {
+	span := httpServerSpan()
+	res, scope := pcommon.NewResource(), pcommon.NewInstrumentationScope()
+	tr := New(Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, ok := tr.Span(res, scope, span); ok {
+			b.Fatal("translated")
+		}
+	}
+}

@@ -1,0 +1,589 @@
+package translate
+
+import (
+	"encoding/json"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// wireMessage is one chat message the way producers write it, decoded from
+// JSON or read from a structured attribute value. It covers three shapes:
+// a GenAI ChatMessage (role + parts), an OpenAI message (role + content +
+// tool_calls) and a legacy gen_ai.*.message event body (content + id). A
+// gen_ai.choice body wraps the message in "message". Fields of the wrong
+// JSON type stay empty.
+type wireMessage struct {
+	Role         anyText         `json:"role"`
+	Name         anyText         `json:"name"`
+	Parts        []part          `json:"parts"`
+	Content      json.RawMessage `json:"content"`
+	ToolCalls    []wireToolCall  `json:"tool_calls"`
+	ToolCallID   anyText         `json:"tool_call_id"`
+	ID           anyText         `json:"id"`
+	FinishReason anyText         `json:"finish_reason"`
+	Message      *wireMessage    `json:"message"`
+}
+
+// part is one GenAI message part (spec A.5). Response, Result and Output
+// are the three spellings producers use for a tool result; ToolCallID and
+// Output come from the {type:"tool_result"} variant, Data from older blob
+// producers.
+type part struct {
+	Type       anyText `json:"type"`
+	Content    anyText `json:"content"`
+	Data       anyText `json:"data"`
+	ID         anyText `json:"id"`
+	ToolCallID anyText `json:"toolCallId"`
+	Name       anyText `json:"name"`
+	Arguments  anyText `json:"arguments"`
+	Response   anyText `json:"response"`
+	Result     anyText `json:"result"`
+	Output     anyText `json:"output"`
+	Modality   anyText `json:"modality"`
+	MimeType   anyText `json:"mime_type"`
+	URI        anyText `json:"uri"`
+	FileID     anyText `json:"file_id"`
+}
+
+// wireToolCall is an OpenAI tool call as found in legacy events and
+// OpenAI-shaped messages.
+type wireToolCall struct {
+	ID       anyText `json:"id"`
+	Type     anyText `json:"type"`
+	Function struct {
+		Name      anyText `json:"name"`
+		Arguments anyText `json:"arguments"`
+	} `json:"function"`
+}
+
+// choice returns the message a gen_ai.choice body wraps, or m itself. The
+// finish reason of the wrapper is kept when the message has none.
+func (m *wireMessage) choice() *wireMessage {
+	if m.Message == nil {
+		return m
+	}
+	if m.Message.FinishReason == "" {
+		m.Message.FinishReason = m.FinishReason
+	}
+	return m.Message
+}
+
+// readMessages reads a message-list attribute, given as a JSON string
+// (possibly double-encoded) or a structured array or kvlist. When the value
+// is not a message list — plain text, or malformed JSON — text holds it
+// instead, to be kept as a single message.
+func readMessages(v pcommon.Value) (msgs []wireMessage, text string) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		return decodeMessages(str(v))
+	case pcommon.ValueTypeSlice:
+		sl := v.Slice()
+		msgs = make([]wireMessage, 0, sl.Len())
+		for i := 0; i < sl.Len(); i++ {
+			item := sl.At(i)
+			switch item.Type() {
+			case pcommon.ValueTypeMap:
+				msgs = append(msgs, messageFromMap(item.Map()))
+			case pcommon.ValueTypeStr:
+				inner, t := decodeMessages(item.Str())
+				msgs = append(msgs, inner...)
+				if t != "" {
+					msgs = append(msgs, wireMessage{Content: jsonString(t)})
+				}
+			}
+		}
+		return msgs, ""
+	case pcommon.ValueTypeMap:
+		return []wireMessage{messageFromMap(v.Map())}, ""
+	}
+	return nil, str(v)
+}
+
+// decodeMessages decodes a JSON message list or a single JSON message.
+func decodeMessages(s string) (msgs []wireMessage, text string) {
+	if s == "" {
+		return nil, ""
+	}
+	data := contentJSON(s)
+	if len(data) == 0 {
+		return nil, ""
+	}
+	switch data[0] {
+	case '[':
+		if decodeJSON(data, &msgs) {
+			return msgs, ""
+		}
+	case '{':
+		var m wireMessage
+		if decodeJSON(data, &m) && !m.empty() {
+			return []wireMessage{m}, ""
+		}
+	default:
+		return nil, string(data)
+	}
+	return nil, s
+}
+
+// empty reports whether m carries nothing a message is made of.
+func (m *wireMessage) empty() bool {
+	return m.Role == "" && len(m.Parts) == 0 && len(m.Content) == 0 &&
+		len(m.ToolCalls) == 0 && m.Message == nil
+}
+
+// messageFromMap reads a structured message, event body or choice.
+func messageFromMap(m pcommon.Map) wireMessage {
+	var w wireMessage
+	for k, v := range m.All() {
+		switch k {
+		case "role":
+			w.Role = anyText(str(v))
+		case "name":
+			w.Name = anyText(str(v))
+		case "parts":
+			if v.Type() == pcommon.ValueTypeSlice {
+				w.Parts = partsFromSlice(v.Slice())
+			} else if v.Type() == pcommon.ValueTypeStr {
+				decodeJSON(contentJSON(v.Str()), &w.Parts)
+			}
+		case "content":
+			w.Content = contentFromValue(v)
+		case "tool_calls":
+			w.ToolCalls = toolCallsFromValue(v)
+		case "tool_call_id":
+			w.ToolCallID = anyText(str(v))
+		case "id":
+			w.ID = anyText(str(v))
+		case "finish_reason":
+			w.FinishReason = anyText(str(v))
+		case "message":
+			switch v.Type() {
+			case pcommon.ValueTypeMap:
+				inner := messageFromMap(v.Map())
+				w.Message = &inner
+			case pcommon.ValueTypeStr:
+				var inner wireMessage
+				if decodeJSON(contentJSON(v.Str()), &inner) {
+					w.Message = &inner
+				} else {
+					w.Message = &wireMessage{Content: jsonString(v.Str())}
+				}
+			}
+		}
+	}
+	return w
+}
+
+func partsFromSlice(sl pcommon.Slice) []part {
+	parts := make([]part, 0, sl.Len())
+	for i := 0; i < sl.Len(); i++ {
+		if item := sl.At(i); item.Type() == pcommon.ValueTypeMap {
+			parts = append(parts, partFromMap(item.Map()))
+		}
+	}
+	return parts
+}
+
+func partFromMap(m pcommon.Map) part {
+	var p part
+	for k, v := range m.All() {
+		switch k {
+		case "type":
+			p.Type = anyText(str(v))
+		case "content":
+			p.Content = textValue(v)
+		case "data":
+			p.Data = textValue(v)
+		case "id":
+			p.ID = anyText(str(v))
+		case "toolCallId":
+			p.ToolCallID = anyText(str(v))
+		case "name":
+			p.Name = anyText(str(v))
+		case "arguments":
+			p.Arguments = textValue(v)
+		case "response":
+			p.Response = textValue(v)
+		case "result":
+			p.Result = textValue(v)
+		case "output":
+			p.Output = textValue(v)
+		case "modality":
+			p.Modality = anyText(str(v))
+		case "mime_type":
+			p.MimeType = anyText(str(v))
+		case "uri":
+			p.URI = anyText(str(v))
+		case "file_id":
+			p.FileID = anyText(str(v))
+		}
+	}
+	return p
+}
+
+// contentFromValue turns a structured OpenAI content value into JSON: a
+// string stays a string, an array of content parts stays an array, and
+// anything else becomes its JSON text as a string.
+func contentFromValue(v pcommon.Value) json.RawMessage {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		return jsonString(v.Str())
+	case pcommon.ValueTypeSlice:
+		return valueJSON(v)
+	case pcommon.ValueTypeEmpty:
+		return nil
+	}
+	return jsonString(string(textValue(v)))
+}
+
+func toolCallsFromValue(v pcommon.Value) []wireToolCall {
+	var calls []wireToolCall
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		decodeJSON(contentJSON(v.Str()), &calls)
+	case pcommon.ValueTypeSlice:
+		sl := v.Slice()
+		for i := 0; i < sl.Len(); i++ {
+			if item := sl.At(i); item.Type() == pcommon.ValueTypeMap {
+				calls = append(calls, toolCallFromMap(item.Map()))
+			}
+		}
+	}
+	return calls
+}
+
+func toolCallFromMap(m pcommon.Map) wireToolCall {
+	var c wireToolCall
+	for k, v := range m.All() {
+		switch k {
+		case "id":
+			c.ID = anyText(str(v))
+		case "type":
+			c.Type = anyText(str(v))
+		case "function":
+			if v.Type() != pcommon.ValueTypeMap {
+				continue
+			}
+			for fk, fv := range v.Map().All() {
+				switch fk {
+				case "name":
+					c.Function.Name = anyText(str(fv))
+				case "arguments":
+					c.Function.Arguments = textValue(fv)
+				}
+			}
+		}
+	}
+	return c
+}
+
+// normalizeRole maps a producer's role to an OpenAI role (spec S.5); an
+// empty role becomes def. Unknown roles are kept as they are.
+func normalizeRole(role, def string) string {
+	switch role {
+	case "system", "user", "assistant", "tool", "developer":
+		return role
+	case "":
+		return def
+	}
+	switch strings.ToLower(role) {
+	case "system":
+		return "system"
+	case "developer":
+		return "developer"
+	case "user", "human":
+		return "user"
+	case "assistant", "ai", "model", "bot":
+		return "assistant"
+	case "tool", "function":
+		return "tool"
+	}
+	return role
+}
+
+// appendOpenAI converts m to OpenAI messages (spec S.6) and appends them to
+// out. def is the role used when m names none. A message that carries
+// nothing (only reasoning, say) adds nothing.
+func appendOpenAI(out []Message, m *wireMessage, def string) []Message {
+	m = m.choice()
+	role := normalizeRole(string(m.Role), def)
+	if len(m.Parts) > 0 {
+		return appendParts(out, role, m)
+	}
+
+	content := openAIContent(m.Content)
+	calls := toolCalls(m.ToolCalls)
+	if content == nil && calls == nil {
+		return out
+	}
+	msg := Message{Role: role, Content: content, Name: string(m.Name), ToolCalls: calls}
+	if role == "tool" {
+		msg.ToolCallID = string(firstText(m.ToolCallID, m.ID))
+	}
+	return append(out, msg)
+}
+
+// openAIContent keeps OpenAI content that is a string or an array of
+// content parts; other JSON becomes its text as a string.
+func openAIContent(raw json.RawMessage) json.RawMessage {
+	raw = rawJSON(raw)
+	if raw == nil || raw[0] == '"' || raw[0] == '[' {
+		return raw
+	}
+	return jsonString(string(raw))
+}
+
+func toolCalls(in []wireToolCall) []ToolCall {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]ToolCall, 0, len(in))
+	for i := range in {
+		c := &in[i]
+		if c.Function.Name == "" {
+			continue
+		}
+		out = append(out, ToolCall{
+			ID:       string(c.ID),
+			Type:     "function",
+			Function: FunctionCall{Name: string(c.Function.Name), Arguments: arguments(c.Function.Arguments)},
+		})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// arguments returns tool-call arguments as JSON text; none is "{}".
+func arguments(a anyText) string {
+	if a == "" {
+		return "{}"
+	}
+	return string(a)
+}
+
+// appendParts converts a GenAI parts message. Tool results become their own
+// tool messages, placed first because OpenAI wants them right after the
+// assistant turn that called the tools. Text parts are joined with "\n";
+// with an image or file present, content is an array of content parts.
+func appendParts(out []Message, role string, m *wireMessage) []Message {
+	var (
+		calls        []ToolCall
+		texts, media int
+	)
+	for i := range m.Parts {
+		p := &m.Parts[i]
+		switch partKind(p) {
+		case kindText:
+			texts++
+		case kindImage, kindFile:
+			media++
+		case kindToolCall:
+			calls = append(calls, ToolCall{
+				ID:       string(firstText(p.ID, p.ToolCallID)),
+				Type:     "function",
+				Function: FunctionCall{Name: string(p.Name), Arguments: arguments(p.Arguments)},
+			})
+		case kindToolResult:
+			out = append(out, Message{
+				Role:       "tool",
+				Content:    jsonString(string(firstText(p.Response, p.Result, p.Output))),
+				ToolCallID: string(firstText(p.ID, p.ToolCallID)),
+			})
+		}
+	}
+	if texts == 0 && media == 0 && calls == nil {
+		return out
+	}
+
+	msg := Message{Role: role, Name: string(m.Name), ToolCalls: calls}
+	if role == "tool" {
+		msg.ToolCallID = string(firstText(m.ToolCallID, m.ID))
+	}
+	switch {
+	case media > 0:
+		msg.Content = contentParts(m.Parts)
+	case texts > 0:
+		msg.Content = jsonString(joinText(m.Parts))
+	}
+	return append(out, msg)
+}
+
+type partKindT uint8
+
+const (
+	kindOther partKindT = iota
+	kindText
+	kindImage
+	kindFile
+	kindToolCall
+	kindToolResult
+)
+
+// partKind classifies a part. Reasoning, server-side tool parts, non-image
+// media and unknown types are kindOther and dropped: OpenAI messages have
+// no place for them.
+func partKind(p *part) partKindT {
+	switch p.Type {
+	case "text":
+		return kindText
+	case "", "input_text", "output_text":
+		if p.Content != "" {
+			return kindText
+		}
+	case "tool_call":
+		if p.Name != "" {
+			return kindToolCall
+		}
+	case "tool_call_response", "tool_result":
+		return kindToolResult
+	case "blob", "uri":
+		if isImage(p) && (p.Content != "" || p.Data != "" || p.URI != "") {
+			return kindImage
+		}
+	case "file":
+		if p.FileID != "" {
+			return kindFile
+		}
+	}
+	return kindOther
+}
+
+func isImage(p *part) bool {
+	switch p.Modality {
+	case "image":
+		return true
+	case "":
+		return p.MimeType == "" || strings.HasPrefix(string(p.MimeType), "image/")
+	}
+	return false
+}
+
+// joinText joins the text parts with "\n".
+func joinText(parts []part) string {
+	var b strings.Builder
+	n := 0
+	for i := range parts {
+		if partKind(&parts[i]) != kindText {
+			continue
+		}
+		if n > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(string(parts[i].Content))
+		n++
+	}
+	return b.String()
+}
+
+// contentParts builds an OpenAI content-part array from text, image and file
+// parts, in their order.
+func contentParts(parts []part) json.RawMessage {
+	b := []byte{'['}
+	n := 0
+	for i := range parts {
+		p := &parts[i]
+		kind := partKind(p)
+		if kind != kindText && kind != kindImage && kind != kindFile {
+			continue
+		}
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		switch kind {
+		case kindText:
+			b = append(b, `{"type":"text","text":`...)
+			b = appendJSONString(b, string(p.Content))
+		case kindImage:
+			b = append(b, `{"type":"image_url","image_url":{"url":`...)
+			b = appendJSONString(b, imageURL(p))
+			b = append(b, '}')
+		case kindFile:
+			b = append(b, `{"type":"file","file":{"file_id":`...)
+			b = appendJSONString(b, string(p.FileID))
+			b = append(b, '}')
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+func imageURL(p *part) string {
+	if p.Type == "uri" || p.URI != "" {
+		return string(p.URI)
+	}
+	mime := string(p.MimeType)
+	if mime == "" {
+		mime = "application/octet-stream"
+	}
+	return "data:" + mime + ";base64," + string(firstText(p.Content, p.Data))
+}
+
+// responseOf returns the response text of an output message (text parts
+// joined with "\n", or OpenAI content) and its tool calls.
+func responseOf(m *wireMessage) (text string, calls []ToolCall) {
+	m = m.choice()
+	if len(m.Parts) > 0 {
+		for i := range m.Parts {
+			p := &m.Parts[i]
+			if partKind(p) == kindToolCall {
+				calls = append(calls, ToolCall{
+					ID:       string(firstText(p.ID, p.ToolCallID)),
+					Type:     "function",
+					Function: FunctionCall{Name: string(p.Name), Arguments: arguments(p.Arguments)},
+				})
+			}
+		}
+		return joinText(m.Parts), calls
+	}
+	return contentText(rawJSON(m.Content)), toolCalls(m.ToolCalls)
+}
+
+// contentText returns the text of OpenAI content: a string as it is, the
+// text parts of an array joined with "\n", other JSON as its text.
+func contentText(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		if s, err := unquote(raw); err == nil {
+			return s
+		}
+	case '[':
+		var parts []struct {
+			Type    anyText `json:"type"`
+			Text    anyText `json:"text"`
+			Content anyText `json:"content"`
+		}
+		if !decodeJSON(raw, &parts) {
+			break
+		}
+		var b strings.Builder
+		n := 0
+		for _, p := range parts {
+			t := firstText(p.Text, p.Content)
+			if (p.Type != "text" && p.Type != "") || t == "" {
+				continue
+			}
+			if n > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(string(t))
+			n++
+		}
+		return b.String()
+	}
+	return string(raw)
+}
+
+func firstText(texts ...anyText) anyText {
+	for _, t := range texts {
+		if t != "" {
+			return t
+		}
+	}
+	return ""
+}

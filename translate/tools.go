@@ -1,0 +1,120 @@
+package translate
+
+import (
+	"encoding/json"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// wireTool is a tool definition: the flat GenAI FunctionToolDefinition
+// {type, name, description, parameters} or, from some producers, the OpenAI
+// shape with the fields under "function".
+type wireTool struct {
+	Type        anyText         `json:"type"`
+	Name        anyText         `json:"name"`
+	Description anyText         `json:"description"`
+	Parameters  json.RawMessage `json:"parameters"`
+	Function    *wireTool       `json:"function"`
+}
+
+// readTools reads a tool-definitions attribute (JSON string or structured
+// array) into OpenAI tools. Definitions without a name are dropped.
+func readTools(v pcommon.Value) []Tool {
+	var defs []wireTool
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		data := contentJSON(str(v))
+		switch {
+		case len(data) == 0:
+		case data[0] == '[':
+			decodeJSON(data, &defs)
+		case data[0] == '{':
+			var d wireTool
+			if decodeJSON(data, &d) {
+				defs = append(defs, d)
+			}
+		}
+	case pcommon.ValueTypeSlice:
+		sl := v.Slice()
+		defs = make([]wireTool, 0, sl.Len())
+		for i := 0; i < sl.Len(); i++ {
+			switch item := sl.At(i); item.Type() {
+			case pcommon.ValueTypeMap:
+				defs = append(defs, toolFromMap(item.Map()))
+			case pcommon.ValueTypeStr:
+				var d wireTool
+				if decodeJSON(contentJSON(item.Str()), &d) {
+					defs = append(defs, d)
+				}
+			}
+		}
+	case pcommon.ValueTypeMap:
+		defs = append(defs, toolFromMap(v.Map()))
+	}
+
+	var tools []Tool
+	for i := range defs {
+		if t, ok := defs[i].openAI(); ok {
+			tools = append(tools, t)
+		}
+	}
+	return tools
+}
+
+func toolFromMap(m pcommon.Map) wireTool {
+	var t wireTool
+	for k, v := range m.All() {
+		switch k {
+		case "type":
+			t.Type = anyText(str(v))
+		case "name":
+			t.Name = anyText(str(v))
+		case "description":
+			t.Description = anyText(str(v))
+		case "parameters":
+			if v.Type() == pcommon.ValueTypeStr {
+				t.Parameters = json.RawMessage(v.Str())
+			} else {
+				t.Parameters = valueJSON(v)
+			}
+		case "function":
+			if v.Type() == pcommon.ValueTypeMap {
+				fn := toolFromMap(v.Map())
+				t.Function = &fn
+			}
+		}
+	}
+	return t
+}
+
+// openAI converts the definition to an OpenAI tool.
+func (t *wireTool) openAI() (Tool, bool) {
+	fn := t
+	if t.Name == "" && t.Function != nil {
+		fn = t.Function
+	}
+	if fn.Name == "" {
+		return Tool{}, false
+	}
+	kind := string(t.Type)
+	if kind == "" {
+		kind = "function"
+	}
+	return Tool{Type: kind, Function: FunctionSpec{
+		Name:        string(fn.Name),
+		Description: string(fn.Description),
+		Parameters:  schema(fn.Parameters),
+	}}, true
+}
+
+// schema returns a parameters JSON Schema as raw JSON: an object as it is,
+// an object held in a JSON string unwrapped; anything else is dropped.
+func schema(raw json.RawMessage) json.RawMessage {
+	if len(raw) > 0 && raw[0] == '"' {
+		raw = contentJSON(string(raw))
+	}
+	if len(raw) == 0 || raw[0] != '{' || !json.Valid(raw) {
+		return nil
+	}
+	return rawJSON(raw)
+}

@@ -1,0 +1,378 @@
+package translate
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// redacted is what OpenInference's hide options write instead of content.
+// Like an empty string it means "absent" (spec S.0.4).
+const redacted = "__REDACTED__"
+
+// present reports whether v holds a looked-up attribute (is not the zero
+// Value, which must not be read).
+func present(v pcommon.Value) bool { return v != pcommon.Value{} }
+
+// str returns v as text: a string as it is, a number or bool formatted.
+// Absent values, empty or redacted strings, maps, slices and bytes give "".
+func str(v pcommon.Value) string {
+	if !present(v) {
+		return ""
+	}
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		if s := v.Str(); s != redacted {
+			return s
+		}
+	case pcommon.ValueTypeInt:
+		return strconv.FormatInt(v.Int(), 10)
+	case pcommon.ValueTypeDouble:
+		if f := v.Double(); finite(f) {
+			return strconv.FormatFloat(f, 'g', -1, 64)
+		}
+	case pcommon.ValueTypeBool:
+		return strconv.FormatBool(v.Bool())
+	}
+	return ""
+}
+
+// intValue coerces v to an integer: ints as they are, whole doubles, and
+// strings holding either (OTLP/JSON writes int64 as strings).
+func intValue(v pcommon.Value) (int64, bool) {
+	if !present(v) {
+		return 0, false
+	}
+	switch v.Type() {
+	case pcommon.ValueTypeInt:
+		return v.Int(), true
+	case pcommon.ValueTypeDouble:
+		return wholeNumber(v.Double())
+	case pcommon.ValueTypeStr:
+		s := strings.TrimSpace(v.Str())
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return n, true
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return wholeNumber(f)
+		}
+	}
+	return 0, false
+}
+
+// floatValue coerces v to a finite float: doubles, ints and numeric strings.
+func floatValue(v pcommon.Value) (float64, bool) {
+	if !present(v) {
+		return 0, false
+	}
+	var f float64
+	switch v.Type() {
+	case pcommon.ValueTypeDouble:
+		f = v.Double()
+	case pcommon.ValueTypeInt:
+		return float64(v.Int()), true
+	case pcommon.ValueTypeStr:
+		var err error
+		if f, err = strconv.ParseFloat(strings.TrimSpace(v.Str()), 64); err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	return f, finite(f)
+}
+
+// boolValue coerces v to a bool: bools, "true"/"false" strings, 0 and 1.
+func boolValue(v pcommon.Value) (bool, bool) {
+	if !present(v) {
+		return false, false
+	}
+	switch v.Type() {
+	case pcommon.ValueTypeBool:
+		return v.Bool(), true
+	case pcommon.ValueTypeStr:
+		b, err := strconv.ParseBool(strings.TrimSpace(v.Str()))
+		return b, err == nil
+	case pcommon.ValueTypeInt:
+		switch v.Int() {
+		case 0:
+			return false, true
+		case 1:
+			return true, true
+		}
+	}
+	return false, false
+}
+
+// numberValue returns v as an int64 when it is whole, else as a float64,
+// for options whose type moved between convention versions (top_k).
+func numberValue(v pcommon.Value) (any, bool) {
+	if n, ok := intValue(v); ok {
+		return n, true
+	}
+	if f, ok := floatValue(v); ok {
+		return f, true
+	}
+	return nil, false
+}
+
+// stringsValue coerces v to a string list: a slice of scalars, a JSON array
+// in a string, or a single string as a one-element list. Empty items are
+// dropped; nil means nothing usable.
+func stringsValue(v pcommon.Value) []string {
+	if !present(v) {
+		return nil
+	}
+	switch v.Type() {
+	case pcommon.ValueTypeSlice:
+		sl := v.Slice()
+		var out []string
+		for i := 0; i < sl.Len(); i++ {
+			if s := str(sl.At(i)); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	case pcommon.ValueTypeStr:
+		s := strings.TrimSpace(v.Str())
+		if s == "" || s == redacted {
+			return nil
+		}
+		if s[0] == '[' {
+			var list []anyText
+			if decodeJSON([]byte(s), &list) {
+				out := make([]string, 0, len(list))
+				for _, item := range list {
+					if item != "" {
+						out = append(out, string(item))
+					}
+				}
+				return out
+			}
+		}
+		return []string{s}
+	}
+	if s := str(v); s != "" {
+		return []string{s}
+	}
+	return nil
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+func wholeNumber(f float64) (int64, bool) {
+	if !finite(f) || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// anyText is a JSON field that should be a string but may arrive as any
+// JSON value: a string decodes to its text, null to "", anything else keeps
+// its JSON text (an arguments object, a numeric id).
+type anyText string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *anyText) UnmarshalJSON(data []byte) error {
+	if len(data) == 0 || string(data) == "null" {
+		*t = ""
+		return nil
+	}
+	if data[0] != '"' {
+		*t = anyText(data)
+		return nil
+	}
+	s, err := unquote(data)
+	*t = anyText(s)
+	return err
+}
+
+// unquote decodes a JSON string. Names and roles that recur in every
+// message are returned without allocating.
+func unquote(data []byte) (string, error) {
+	switch string(data) {
+	case `"text"`:
+		return "text", nil
+	case `"user"`:
+		return "user", nil
+	case `"assistant"`:
+		return "assistant", nil
+	case `"system"`:
+		return "system", nil
+	case `"tool"`:
+		return "tool", nil
+	case `"tool_call"`:
+		return "tool_call", nil
+	case `"tool_call_response"`:
+		return "tool_call_response", nil
+	case `"function"`:
+		return "function", nil
+	case `"object"`:
+		return "object", nil
+	case `"stop"`:
+		return "stop", nil
+	}
+	if len(data) >= 2 && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data) {
+		return string(data[1 : len(data)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(data, &s)
+	return s, err
+}
+
+// decodeJSON decodes data into v. Values of the wrong type leave their
+// field empty (encoding/json carries on past them); only malformed JSON
+// reports false.
+func decodeJSON(data []byte, v any) bool {
+	err := json.Unmarshal(data, v)
+	var typeErr *json.UnmarshalTypeError
+	return err == nil || errors.As(err, &typeErr)
+}
+
+// contentJSON returns the JSON held by a content attribute string. A string
+// that holds a JSON string (double encoding, spec S.0.1) is unwrapped, up to
+// two levels; what is left may be JSON or plain text.
+func contentJSON(s string) []byte {
+	data := []byte(strings.TrimSpace(s))
+	for range 2 {
+		if len(data) == 0 || data[0] != '"' {
+			break
+		}
+		var inner string
+		if json.Unmarshal(data, &inner) != nil {
+			break
+		}
+		data = []byte(strings.TrimSpace(inner))
+	}
+	return data
+}
+
+// rawJSON makes JSON text safe to embed as a json.RawMessage: "null" and
+// empty become nil, invalid UTF-8 (only possible inside strings of valid
+// JSON) becomes U+FFFD.
+func rawJSON(data []byte) json.RawMessage {
+	if len(data) == 0 || string(data) == "null" {
+		return nil
+	}
+	if !utf8.Valid(data) {
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+	return json.RawMessage(data)
+}
+
+// jsonString returns s encoded as a JSON string.
+func jsonString(s string) json.RawMessage {
+	return appendJSONString(make([]byte, 0, len(s)+2), s)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD
+// so the output is always valid JSON.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// valueJSON returns the JSON text of a structured attribute value.
+func valueJSON(v pcommon.Value) json.RawMessage {
+	return appendValueJSON(nil, v)
+}
+
+// appendValueJSON appends v as JSON: maps as objects, slices as arrays,
+// bytes as base64 strings, non-finite doubles and empty values as null.
+func appendValueJSON(b []byte, v pcommon.Value) []byte {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		return appendJSONString(b, v.Str())
+	case pcommon.ValueTypeInt:
+		return strconv.AppendInt(b, v.Int(), 10)
+	case pcommon.ValueTypeDouble:
+		if f := v.Double(); finite(f) {
+			return strconv.AppendFloat(b, f, 'g', -1, 64)
+		}
+	case pcommon.ValueTypeBool:
+		return strconv.AppendBool(b, v.Bool())
+	case pcommon.ValueTypeMap:
+		b = append(b, '{')
+		first := true
+		for k, item := range v.Map().All() {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendValueJSON(b, item)
+		}
+		return append(b, '}')
+	case pcommon.ValueTypeSlice:
+		sl := v.Slice()
+		b = append(b, '[')
+		for i := 0; i < sl.Len(); i++ {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendValueJSON(b, sl.At(i))
+		}
+		return append(b, ']')
+	case pcommon.ValueTypeBytes:
+		b = append(b, '"')
+		b = base64.StdEncoding.AppendEncode(b, v.Bytes().AsRaw())
+		return append(b, '"')
+	}
+	return append(b, "null"...)
+}
+
+// textValue returns an "any"-typed value as text: strings as they are,
+// structured values as their JSON text.
+func textValue(v pcommon.Value) anyText {
+	switch v.Type() {
+	case pcommon.ValueTypeMap, pcommon.ValueTypeSlice, pcommon.ValueTypeBytes:
+		return anyText(valueJSON(v))
+	}
+	return anyText(str(v))
+}
