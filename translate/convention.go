@@ -10,8 +10,6 @@ import (
 // an earlier convention wins a field both define. Adding a dialect
 // (OpenLLMetry, OpenInference, Vercel AI SDK) means adding one entry.
 type convention struct {
-	name string
-
 	// classify returns the class the convention gives a span, or
 	// classUnknown when its attributes say nothing. It must not allocate:
 	// it runs for every span. nil when the convention has no signal.
@@ -24,8 +22,8 @@ type convention struct {
 // conventions returns the conventions in priority order.
 func conventions() []convention {
 	return []convention{
-		{name: "gen_ai", classify: classifyGenAI, read: readGenAI},
-		{name: "gen_ai legacy", read: readGenAILegacy},
+		{classify: classifyGenAI, read: readGenAI}, // OTel GenAI v1.37+
+		{read: readGenAILegacy},                    // OTel GenAI before v1.37
 	}
 }
 

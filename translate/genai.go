@@ -158,22 +158,6 @@ func readGenAIPrompt(a *genaiAttrs, d *draft) {
 	}
 }
 
-// promptOf converts decoded messages, or text that was no message list, to
-// the prompt. Text becomes one user message.
-func promptOf(msgs []wireMessage, text string) []Message {
-	if text != "" {
-		return []Message{{Role: "user", Content: jsonString(text)}}
-	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	prompt := make([]Message, 0, len(msgs)+1) // room for system instructions
-	for i := range msgs {
-		prompt = appendOpenAI(prompt, &msgs[i], "user")
-	}
-	return prompt
-}
-
 // systemText returns the text of gen_ai.system_instructions: a list of
 // parts (JSON or structured) whose text parts are joined, or plain text.
 func systemText(v pcommon.Value) string {

@@ -135,11 +135,3 @@ func readLegacyEvents(events ptrace.SpanEventSlice, d *draft) {
 		d.setResponse(readMessages(completion))
 	}
 }
-
-// getAttr returns the value of key, or the zero Value when it is absent.
-func getAttr(m pcommon.Map, key string) pcommon.Value {
-	if v, ok := m.Get(key); ok {
-		return v
-	}
-	return pcommon.Value{}
-}

@@ -223,17 +223,19 @@ func partFromMap(m pcommon.Map) part {
 
 // contentFromValue turns a structured OpenAI content value into JSON: a
 // string stays a string, an array of content parts stays an array, and
-// anything else becomes its JSON text as a string.
+// anything else becomes its JSON text as a string. Empty or redacted
+// content is none.
 func contentFromValue(v pcommon.Value) json.RawMessage {
 	switch v.Type() {
-	case pcommon.ValueTypeStr:
-		return jsonString(v.Str())
 	case pcommon.ValueTypeSlice:
 		return valueJSON(v)
 	case pcommon.ValueTypeEmpty:
 		return nil
 	}
-	return jsonString(string(textValue(v)))
+	if s := textValue(v); s != "" {
+		return jsonString(string(s))
+	}
+	return nil
 }
 
 func toolCallsFromValue(v pcommon.Value) []wireToolCall {
@@ -299,6 +301,22 @@ func normalizeRole(role, def string) string {
 		return "tool"
 	}
 	return role
+}
+
+// promptOf converts decoded messages, or text that was no message list, to
+// the prompt. Text becomes one user message.
+func promptOf(msgs []wireMessage, text string) []Message {
+	if text != "" {
+		return []Message{{Role: "user", Content: jsonString(text)}}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	prompt := make([]Message, 0, len(msgs)+1) // room for system instructions
+	for i := range msgs {
+		prompt = appendOpenAI(prompt, &msgs[i], "user")
+	}
+	return prompt
 }
 
 // appendOpenAI converts m to OpenAI messages (spec S.6) and appends them to

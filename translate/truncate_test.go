@@ -60,7 +60,7 @@ func TestTruncateRecord(t *testing.T) {
 	assert.JSONEq(t, `"short"`, string(rec.Prompt[0].Content))
 	assert.JSONEq(t, `"üüüüü"`, string(rec.Prompt[1].Content))
 	assert.JSONEq(t, `"üüüüü"`, string(rec.Prompt[2].Content))
-	assert.JSONEq(t, `[{"type":"text","text":"üüüüü"},{"type":"image_url","image_url":{"url":"data:image"}}]`,
+	assert.JSONEq(t, `[{"type":"text","text":"üüüüü"},{"type":"image_url","image_url":{"url":"data:image/"}}]`,
 		string(rec.Prompt[3].Content))
 	assert.Nil(t, rec.Prompt[4].Content)
 	assert.Equal(t, "üüüüü", rec.Response)

@@ -21,6 +21,14 @@ const redacted = "__REDACTED__"
 // Value, which must not be read).
 func present(v pcommon.Value) bool { return v != pcommon.Value{} }
 
+// getAttr returns the value of key, or the zero Value when it is absent.
+func getAttr(m pcommon.Map, key string) pcommon.Value {
+	if v, ok := m.Get(key); ok {
+		return v
+	}
+	return pcommon.Value{}
+}
+
 // str returns v as text: a string as it is, a number or bool formatted.
 // Absent values, empty or redacted strings, maps, slices and bytes give "".
 func str(v pcommon.Value) string {
@@ -86,7 +94,10 @@ func floatValue(v pcommon.Value) (float64, bool) {
 	default:
 		return 0, false
 	}
-	return f, finite(f)
+	if !finite(f) {
+		return 0, false
+	}
+	return f, true
 }
 
 // boolValue coerces v to a bool: bools, "true"/"false" strings, 0 and 1.
