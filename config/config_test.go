@@ -20,7 +20,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // load reads one exporter block from testdata/config.yaml over the defaults.
 func load(t *testing.T, key string) (*Config, error) {
 	t.Helper()
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	cm, err := confmaptest.LoadConf(filepath.Join("..", "testdata", "config.yaml"))
 	require.NoError(t, err)
 	sub, err := cm.Sub(key)
 	require.NoError(t, err)
