@@ -8,13 +8,18 @@ OCB         := $(TOOLS_DIR)/builder
 OCB_STAMP   := $(TOOLS_DIR)/.builder-$(OCB_VERSION)
 DIST_DIR    := $(CURDIR)/build/otelcol-athina
 OTELCOL_BIN := $(DIST_DIR)/otelcol-athina
+# mdatagen v0.159.0 is the newest that builds from the module proxy here; its
+# output compiles against collector v0.165.0. It is built in a throwaway
+# module so its older dependencies stay out of this module's go.mod.
+MDATAGEN_VERSION := v0.159.0
+MDATAGEN         := $(TOOLS_DIR)/mdatagen-$(MDATAGEN_VERSION)
 
 # The collector is rebuilt when the manifest or any Go source it may include
 # changes; the Go build cache keeps a rebuild to seconds.
 COLLECTOR_SRC := builder-config.yaml go.mod go.sum \
 	$(shell find . -name '*.go' -not -name '*_test.go' -not -path './build/*' -not -path './.tools/*' 2>/dev/null)
 
-.PHONY: tools build demo test clean
+.PHONY: tools build demo test generate clean
 
 tools: $(OCB_STAMP)
 
@@ -35,6 +40,20 @@ demo: build
 
 test: build
 	OTELCOL_ATHINA_BIN=$(OTELCOL_BIN) $(GO) test -count=1 ./...
+
+# Regenerates exporter/internal/metadata, the generated tests and
+# documentation.md from exporter/metadata.yaml. mdatagen names the test
+# package after the directory (exporter); the sed gives it the package's name.
+generate: $(MDATAGEN)
+	cd exporter && $(MDATAGEN) metadata.yaml
+	sed -i 's/^package exporter$$/package athinaexporter/' exporter/generated_*_test.go
+	gofmt -l exporter
+
+$(MDATAGEN):
+	mkdir -p $(TOOLS_DIR)
+	tmp=$$(mktemp -d) && cd $$tmp && $(GO) mod init mdatagen-tool >/dev/null 2>&1 && \
+	  $(GO) get -tool go.opentelemetry.io/collector/cmd/mdatagen@$(MDATAGEN_VERSION) && \
+	  $(GO) build -o $@ go.opentelemetry.io/collector/cmd/mdatagen && rm -rf $$tmp
 
 clean:
 	rm -rf build .tools
