@@ -19,7 +19,7 @@ MDATAGEN         := $(TOOLS_DIR)/mdatagen-$(MDATAGEN_VERSION)
 COLLECTOR_SRC := builder-config.yaml go.mod go.sum \
 	$(shell find . -name '*.go' -not -name '*_test.go' -not -path './build/*' -not -path './.tools/*' 2>/dev/null)
 
-.PHONY: tools build demo test generate clean
+.PHONY: tools build demo test generate clean load load-backpressure
 
 tools: $(OCB_STAMP)
 
@@ -37,6 +37,20 @@ $(OTELCOL_BIN): $(COLLECTOR_SRC) | $(OCB_STAMP)
 
 demo: build
 	OTELCOL_ATHINA_BIN=$(OTELCOL_BIN) bash internal/demo/run.sh
+
+# End-to-end load tests, for people and not for CI (each takes a few
+# minutes): see "Performance" in README.md. Flags go in LOAD_FLAGS, e.g.
+# make load LOAD_FLAGS='-spans 20000' or make load-backpressure LOAD_FLAGS='-outage 30s'.
+LOAD_FLAGS ?=
+LOADTEST   := $(CURDIR)/build/loadtest/loadtest
+
+load: build
+	$(GO) build -o $(LOADTEST) ./internal/cmd/loadtest
+	$(LOADTEST) -mode load -bin $(OTELCOL_BIN) -out build/loadtest $(LOAD_FLAGS)
+
+load-backpressure: build
+	$(GO) build -o $(LOADTEST) ./internal/cmd/loadtest
+	$(LOADTEST) -mode backpressure -bin $(OTELCOL_BIN) -out build/loadtest $(LOAD_FLAGS)
 
 test: build
 	OTELCOL_ATHINA_BIN=$(OTELCOL_BIN) $(GO) test -count=1 ./...

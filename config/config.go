@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 	"go.opentelemetry.io/collector/config/configretry"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
+
+	"github.com/athina-otel/athinaexporter/translate"
 )
 
 // Defaults an SRE gets without writing the key.
@@ -62,6 +65,28 @@ type Config struct {
 	// MaxFieldBytes caps prompt contents, response and context; longer content
 	// is truncated and the truncation flagged in custom_attributes.
 	MaxFieldBytes int `mapstructure:"max_field_bytes"`
+
+	// IncludeEmbeddings sends embeddings calls as records too; by default
+	// only chat and completion calls are inference logs.
+	IncludeEmbeddings bool `mapstructure:"include_embeddings"`
+
+	// LogEvents joins content that arrives as log events onto its span.
+	LogEvents LogEventsConfig `mapstructure:"log_events"`
+
+	// Redact drops content fields and custom attributes from every record
+	// before it leaves the collector.
+	Redact RedactConfig `mapstructure:"redact"`
+}
+
+// RedactConfig names what is withheld from records, for deployments where
+// prompts and responses may hold personal data. The zero value redacts
+// nothing.
+type RedactConfig struct {
+	// Fields are content fields whose content becomes "[REDACTED]" (the
+	// record keeps its shape): see translate.RedactableFields.
+	Fields []string `mapstructure:"fields"`
+	// CustomAttributes are custom_attributes keys to remove.
+	CustomAttributes []string `mapstructure:"custom_attributes"`
 }
 
 var _ confmap.Validator = (*Config)(nil)
@@ -87,6 +112,7 @@ func NewDefault() *Config {
 		RetryConfig:    configretry.NewDefaultBackOffConfig(),
 		MaxConcurrency: DefaultMaxConcurrency,
 		MaxFieldBytes:  DefaultMaxFieldBytes,
+		LogEvents:      NewDefaultLogEvents(),
 	}
 }
 
@@ -115,7 +141,24 @@ func (cfg *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("tags[%d]: must not be empty", i))
 		}
 	}
+	errs = append(errs, cfg.Redact.validate()...)
 	return errors.Join(errs...)
+}
+
+func (r RedactConfig) validate() []error {
+	var errs []error
+	for i, f := range r.Fields {
+		if !slices.Contains(translate.RedactableFields, f) {
+			errs = append(errs, fmt.Errorf("redact.fields[%d]: unknown field %q, must be one of %s",
+				i, f, strings.Join(translate.RedactableFields, ", ")))
+		}
+	}
+	for i, key := range r.CustomAttributes {
+		if strings.TrimSpace(key) == "" {
+			errs = append(errs, fmt.Errorf("redact.custom_attributes[%d]: must not be empty", i))
+		}
+	}
+	return errs
 }
 
 func validateEndpoint(endpoint string) error {

@@ -4,32 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/provider/yamlprovider"
-	"go.opentelemetry.io/collector/exporter"
-	"go.opentelemetry.io/collector/otelcol"
-	"go.opentelemetry.io/collector/receiver"
-	"go.opentelemetry.io/collector/receiver/otlpreceiver"
-	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
-	"go.uber.org/zap/zaptest/observer"
 
-	athinaexporter "github.com/athina-otel/athinaexporter/exporter"
+	"github.com/athina-otel/athinaexporter/internal/collectortest"
 	"github.com/athina-otel/athinaexporter/internal/standin"
 )
 
@@ -42,8 +30,8 @@ func TestCollectorEndToEnd(t *testing.T) {
 	api := standin.New(collectorAPIKey)
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	otlpAddr := freeLoopbackAddr(t)
-	logs := startCollector(t, fmt.Sprintf(`
+	otlpAddr := collectortest.FreeAddr(t)
+	col := collectortest.Start(t, fmt.Sprintf(`
 receivers:
   otlp:
     protocols:
@@ -118,7 +106,7 @@ service:
 	assert.Equal(t, "429 Rate limit reached for requests", failed["error"])
 	assert.Equal(t, "", failed["response"])
 
-	for _, entry := range logs.All() {
+	for _, entry := range col.Logs.All() {
 		assert.NotContains(t, entry.Message+fmt.Sprint(entry.ContextMap()), collectorAPIKey)
 	}
 }
@@ -180,54 +168,6 @@ func emitSpans(t *testing.T, otlpAddr string) sentSpans {
 
 	require.NoError(t, tp.Shutdown(ctx))
 	return sent
-}
-
-// startCollector runs a collector with cfgYAML until the test ends and
-// returns every log line it writes.
-func startCollector(t *testing.T, cfgYAML string) *observer.ObservedLogs {
-	t.Helper()
-	core, logs := observer.New(zapcore.DebugLevel)
-	factories := func() (otelcol.Factories, error) {
-		f := otelcol.Factories{Telemetry: otelconftelemetry.NewFactory()}
-		var err error
-		if f.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](otlpreceiver.NewFactory()); err != nil {
-			return f, err
-		}
-		f.Exporters, err = otelcol.MakeFactoryMap[exporter.Factory](athinaexporter.NewFactory())
-		return f, err
-	}
-	col, err := otelcol.NewCollector(otelcol.CollectorSettings{
-		BuildInfo:               component.NewDefaultBuildInfo(),
-		Factories:               factories,
-		DisableGracefulShutdown: true,
-		LoggingOptions: []zap.Option{zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-			return zapcore.NewTee(c, core)
-		})},
-		ConfigProviderSettings: otelcol.ConfigProviderSettings{ResolverSettings: confmap.ResolverSettings{
-			URIs:              []string{"yaml:" + cfgYAML},
-			ProviderFactories: []confmap.ProviderFactory{yamlprovider.NewFactory()},
-		}},
-	})
-	require.NoError(t, err)
-
-	done := make(chan error, 1)
-	go func() { done <- col.Run(context.Background()) }()
-	require.Eventually(t, func() bool { return col.GetState() == otelcol.StateRunning },
-		10*time.Second, 10*time.Millisecond)
-	t.Cleanup(func() {
-		col.Shutdown()
-		require.NoError(t, <-done)
-	})
-	return logs
-}
-
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
 }
 
 func externalRef(sc trace.SpanContext) string {

@@ -32,7 +32,13 @@ type tracesExporter struct {
 	logger     *zap.Logger
 	telemetry  *metadata.TelemetryBuilder
 	translator *translate.Translator
+	redaction  translate.Redaction
 	rejections *rejectionLog
+	halt       *halt
+
+	// events holds content that arrives as log events, when the exporter
+	// is in a logs pipeline too; nil otherwise.
+	events *eventStore
 
 	// sender is built in start: the HTTP client needs the host's extensions
 	// (auth, middlewares), which only start receives.
@@ -46,6 +52,10 @@ func newTracesExporter(cfg *config.Config, set exporter.Settings) (*tracesExport
 	if err != nil {
 		return nil, fmt.Errorf("athina exporter: creating metrics: %w", err)
 	}
+	redaction, err := translate.NewRedaction(cfg.Redact.Fields, cfg.Redact.CustomAttributes)
+	if err != nil {
+		return nil, fmt.Errorf("athina exporter: redact.%w", err)
+	}
 	return &tracesExporter{
 		cfg:       cfg,
 		set:       set,
@@ -57,18 +67,17 @@ func newTracesExporter(cfg *config.Config, set exporter.Settings) (*tracesExport
 			PromptSlug:    cfg.PromptSlug,
 			MaxFieldBytes: cfg.MaxFieldBytes,
 		}),
+		redaction:  redaction,
 		rejections: newRejectionLog(set.Logger),
+		halt:       newHalt(),
 		bodies:     sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}, nil
 }
 
 func (e *tracesExporter) start(ctx context.Context, host component.Host) error {
 	clientCfg := e.cfg.ClientConfig
-	if ka := clientCfg.Keepalive.Get(); ka != nil && ka.MaxIdleConnsPerHost == 0 {
-		// Go keeps 2 idle connections per host by default; a batch fans out
-		// max_concurrency requests, and without this most of them would
-		// open a fresh TLS connection every time.
-		ka.MaxIdleConnsPerHost = e.cfg.MaxConcurrency
+	if ka := clientCfg.Keepalive.Get(); ka != nil {
+		sizeIdlePool(ka, e.cfg)
 	}
 	client, err := clientCfg.ToClient(ctx, host.GetExtensions(), e.set.TelemetrySettings)
 	if err != nil {
@@ -97,7 +106,19 @@ func (e *tracesExporter) shutdown(context.Context) error {
 // failed transiently are handed back for retry, so one bad record never
 // makes its batch fail or resend what already arrived.
 func (e *tracesExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
+	ctx, done := e.halt.bind(ctx)
+	defer done()
+
 	result := e.translator.Traces(td)
+	if e.events != nil && len(result.Items) > 0 {
+		result = e.joinEvents(ctx, td, result)
+	}
+	// Redaction comes last, so content joined from log events is redacted too.
+	if !e.redaction.IsZero() {
+		for i := range result.Items {
+			e.redaction.Apply(&result.Items[i].Record)
+		}
+	}
 	if result.Skipped > 0 {
 		e.telemetry.ExporterAthinaSpansSkipped.Add(ctx, int64(result.Skipped))
 	}
@@ -146,7 +167,9 @@ func (e *tracesExporter) sendOne(ctx context.Context, rec *translate.Record) out
 	if err := enc.Encode(rec); err != nil {
 		return outcome{action: actionDrop, err: fmt.Errorf("encoding record: %w", err)}
 	}
-	return e.sender.post(ctx, buf.Bytes())
+	out := e.sender.post(ctx, buf.Bytes())
+	e.halt.noteOutcome(out)
+	return out
 }
 
 // settle counts the outcomes and decides what the retry sender gets back.
@@ -184,6 +207,7 @@ func (e *tracesExporter) settle(ctx context.Context, td ptrace.Traces, items []t
 		e.telemetry.ExporterAthinaRecordsDropped.Add(ctx, n,
 			metric.WithAttributes(attribute.String("reason", reason)))
 	}
+	e.rejections.flushDue() // one summary line for the batch's rejections
 	if len(retryRefs) == 0 {
 		return nil
 	}

@@ -20,6 +20,7 @@ func NewFactory() exporter.Factory {
 		metadata.Type,
 		createDefaultConfig,
 		exporter.WithTraces(createTraces, metadata.TracesStability),
+		exporter.WithLogs(createLogs, metadata.LogsStability),
 	)
 }
 
@@ -32,18 +33,53 @@ func createTraces(ctx context.Context, set exporter.Settings, cfg component.Conf
 	if !ok {
 		return nil, fmt.Errorf("athina exporter: unexpected config type %T", cfg)
 	}
-	exp, err := newTracesExporter(c, set)
+	inst, err := instanceFor(c, set)
 	if err != nil {
 		return nil, err
 	}
-	return exporterhelper.NewTraces(ctx, set, cfg, exp.pushTraces,
-		exporterhelper.WithStart(exp.start),
-		exporterhelper.WithShutdown(exp.shutdown),
+	inst.mu.Lock()
+	inst.traces = true
+	inst.mu.Unlock()
+	traces, err := exporterhelper.NewTraces(ctx, set, cfg, inst.exp.pushTraces,
+		exporterhelper.WithStart(inst.start),
+		exporterhelper.WithShutdown(inst.shutdown),
 		// Each POST is bounded by the HTTP client's timeout; a timeout around
 		// the whole push would cut a large batch's fan-out short.
 		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
 		exporterhelper.WithRetry(c.RetryConfig),
 		exporterhelper.WithQueue(c.QueueConfig),
-		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
+		// Joining log events appends them to the spans as span events.
+		exporterhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return haltingTraces{Traces: traces, halt: inst.exp.halt}, nil
+}
+
+// createLogs makes the logs side of an instance: it takes the GenAI content
+// events (gen_ai.user.message, gen_ai.choice, ...) that some instrumentations
+// emit as log records instead of putting content on the span, and holds them
+// until the traces side sends their span's record.
+func createLogs(ctx context.Context, set exporter.Settings, cfg component.Config) (exporter.Logs, error) {
+	c, ok := cfg.(*config.Config)
+	if !ok {
+		return nil, fmt.Errorf("athina exporter: unexpected config type %T", cfg)
+	}
+	inst, err := instanceFor(c, set)
+	if err != nil {
+		return nil, err
+	}
+	inst.mu.Lock()
+	inst.logs = true
+	if inst.exp.events == nil {
+		inst.exp.events = newEventStore(c.LogEvents.MaxAge, c.LogEvents.MaxPending)
+	}
+	inst.mu.Unlock()
+	// Holding events is an in-memory map insert: no queue, no retry.
+	return exporterhelper.NewLogs(ctx, set, cfg, inst.exp.pushLogs,
+		exporterhelper.WithStart(inst.start),
+		exporterhelper.WithShutdown(inst.shutdown),
+		exporterhelper.WithTimeout(exporterhelper.TimeoutConfig{Timeout: 0}),
 	)
 }

@@ -33,7 +33,8 @@ func newRejectionLog(logger *zap.Logger) *rejectionLog {
 }
 
 // record notes one record dropped for good; status is 0 when it never
-// reached the API (it could not be encoded).
+// reached the API (it could not be encoded). Auth failures are logged at
+// once; other rejections wait for flushDue or flush.
 func (l *rejectionLog) record(status int, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -50,6 +51,14 @@ func (l *rejectionLog) record(status int, err error) {
 	l.pending++
 	l.byStatus[status]++
 	l.lastErr = err
+}
+
+// flushDue logs what is pending unless a summary was logged within the
+// interval. The exporter calls it once per batch, after recording the
+// batch's rejections, so a batch's rejections share one line.
+func (l *rejectionLog) flushDue() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.now().Sub(l.lastLogged) >= rejectionSummaryEvery {
 		l.flushLocked()
 	}

@@ -56,12 +56,23 @@ func (s *sender) post(ctx context.Context, body []byte) outcome {
 	out := outcome{
 		action: act,
 		status: resp.StatusCode,
-		err:    fmt.Errorf("athina answered %d: %s", resp.StatusCode, readErrorMessage(resp.Body)),
+		err:    fmt.Errorf("athina answered %d: %s", resp.StatusCode, readErrorMessage(s.scrubbed(resp.Body))),
 	}
 	if honoursRetryAfter(resp.StatusCode) {
 		out.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	return out
+}
+
+// scrubbed returns the start of an error response with the API key
+// removed, before anything quotes or cuts it: an API that echoes the key it
+// refused ("invalid key sk-…") must not put it in our logs.
+func (s *sender) scrubbed(body io.Reader) io.Reader {
+	raw, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
+	if s.apiKey != "" {
+		raw = bytes.ReplaceAll(raw, []byte(s.apiKey), []byte("[REDACTED]"))
+	}
+	return bytes.NewReader(raw)
 }
 
 // readErrorMessage extracts Athina's {"error": ..., "details": {"message": ...}}

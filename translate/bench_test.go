@@ -137,3 +137,78 @@ func BenchmarkSkip(b *testing.B) {
 		}
 	}
 }
+
+// skipBatch is a batch of 200 HTTP spans in 20 traces, with parent links:
+// what most batches reaching the exporter look like.
+func skipBatch() ptrace.Traces {
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	for i := range 200 {
+		span := spans.AppendEmpty()
+		httpServerSpan().CopyTo(span)
+		span.SetTraceID(pcommon.TraceID{byte(i / 10), 1})
+		span.SetSpanID(pcommon.SpanID{byte(i), 2})
+		if i%10 != 0 {
+			span.SetParentSpanID(pcommon.SpanID{byte(i - i%10), 2})
+		}
+	}
+	return td
+}
+
+// agentBatch is 20 traces of an HTTP root, an agent span, a retrieval span
+// and two chat spans: a batch that needs the trace tree.
+func agentBatch() ptrace.Traces {
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	for i := range 20 {
+		trace := pcommon.TraceID{byte(i), 1}
+		id := func(n byte) pcommon.SpanID { return pcommon.SpanID{byte(i), n} }
+		root := spans.AppendEmpty()
+		httpServerSpan().CopyTo(root)
+		root.SetTraceID(trace)
+		root.SetSpanID(id(1))
+		root.Attributes().PutStr("session.id", "s")
+
+		agent := spans.AppendEmpty()
+		agent.SetTraceID(trace)
+		agent.SetSpanID(id(2))
+		agent.SetParentSpanID(id(1))
+		agent.Attributes().PutStr("gen_ai.operation.name", "invoke_agent")
+
+		retrieval := spans.AppendEmpty()
+		retrieval.SetTraceID(trace)
+		retrieval.SetSpanID(id(3))
+		retrieval.SetParentSpanID(id(2))
+		retrieval.SetStartTimestamp(1_699_999_999_000_000_000)
+		retrieval.SetEndTimestamp(1_699_999_999_500_000_000)
+		retrieval.Attributes().PutStr("gen_ai.operation.name", "retrieval")
+		retrieval.Attributes().PutStr("gen_ai.retrieval.documents", `[{"id":"a","content":"Paris is in France."}]`)
+
+		for n := byte(4); n < 6; n++ {
+			chat := spans.AppendEmpty()
+			chatSpan(2, true).CopyTo(chat)
+			chat.SetTraceID(trace)
+			chat.SetSpanID(id(n))
+			chat.SetParentSpanID(id(2))
+		}
+	}
+	return td
+}
+
+func BenchmarkTraces(b *testing.B) {
+	tr := New(Options{Environment: "bench", MaxFieldBytes: 16 << 10})
+	for _, bc := range []struct {
+		name  string
+		batch ptrace.Traces
+	}{
+		{"skip", skipBatch()},
+		{"agents", agentBatch()},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				tr.Traces(bc.batch)
+			}
+		})
+	}
+}

@@ -8,92 +8,175 @@ import (
 )
 
 // class is what a span records, as far as inference logs are concerned
-// (spec S.1). Only classLLM spans become records.
+// (spec S.1). Only classLLM spans, and classEmbedding spans when
+// Options.IncludeEmbeddings is set, become records.
 type class uint8
 
 const (
 	classUnknown   class = iota // the convention has nothing to say; ask the next
 	classLLM                    // one model call: chat, completion, generation
-	classEmbedding              // embeddings: not an inference log
-	classRetriever              // retrieval: a source of context, not a record
+	classEmbedding              // embeddings
+	classRetriever              // retrieval or reranking: a source of context
 	classTool                   // tool execution
-	classOther                  // agents, workflows, wrappers, anything else
+	classAgent                  // an agent or agent step: with tools, a barrier for nesting (S.2 W2)
+	classOther                  // workflows, chains, wrappers, anything else
 )
 
-// classify decides whether span is an LLM span. Conventions are asked in
-// order and the first that recognises the span decides; when none does, the
-// span must carry a model and evidence of a model call (spec S.1 C5).
-//
-// Most spans are not LLM spans, so this path only looks up a few keys and
-// allocates nothing.
-func classify(span ptrace.Span, conventions []convention) class {
-	attrs := span.Attributes()
-	for i := range conventions {
-		if c := conventions[i].classify; c != nil {
-			if k := c(attrs); k != classUnknown {
-				return k
+// signals are the attributes classification looks at, gathered in one pass
+// so that the cost of skipping a span does not grow with the number of
+// conventions.
+type signals struct {
+	oiKind      pcommon.Value // openinference.span.kind (C1)
+	operation   pcommon.Value // gen_ai.operation.name (C2)
+	aiOperation pcommon.Value // ai.operationId (C3)
+	opName      pcommon.Value // operation.name (C3)
+	requestType pcommon.Value // llm.request.type (C4)
+	spanKind    pcommon.Value // traceloop.span.kind (C4)
+	dbSystem    bool          // db.system or db.system.name (C4 vector databases)
+	model       bool          // a model key with a value (C5)
+	evidence    bool          // an attribute only a model call carries (C5)
+	toolName    bool          // gen_ai.tool.name (C5)
+	seen        bool          // any of the above
+}
+
+// gather records the signals among attrs. It must not allocate, and it
+// dispatches on the key's first byte so that the keys of ordinary spans
+// (http.*, db.statement, …) cost about one comparison each.
+func (s *signals) gather(attrs pcommon.Map) {
+	for k, v := range attrs.All() {
+		if k == "" {
+			continue
+		}
+		switch k[0] {
+		case 'g':
+			if rest, ok := strings.CutPrefix(k, "gen_ai."); ok {
+				s.genai(rest, v)
+				s.seen = true
+			}
+		case 'l':
+			if rest, ok := strings.CutPrefix(k, "llm."); ok {
+				s.llm(rest, v)
+				s.seen = true
+			}
+		case 'a':
+			if k == keyAIOperationID {
+				s.aiOperation, s.seen = v, true
+			}
+		case 'o':
+			switch k {
+			case keyOISpanKind:
+				s.oiKind, s.seen = v, true
+			case keyAIOperationName:
+				s.opName, s.seen = v, true
+			}
+		case 't':
+			if k == keyTraceloopSpanKind {
+				s.spanKind, s.seen = v, true
+			}
+		case 'd':
+			if k == "db.system" || k == "db.system.name" {
+				s.dbSystem, s.seen = true, true
 			}
 		}
 	}
-	return classifyByEvidence(span)
 }
 
-// operationClass maps gen_ai.operation.name to a class (spec S.1 C2).
-// Agent and workflow operations are never LLM spans: they carry the
-// aggregate usage and messages of the calls beneath them.
-func operationClass(op string) class {
-	switch op {
-	case "chat", "text_completion", "generate_content", "completion", "generate", "response":
-		return classLLM
-	case "embeddings", "embedding":
-		return classEmbedding
-	case "retrieval", "vector_db_retrieve":
-		return classRetriever
-	case "execute_tool":
-		return classTool
-	case "invoke_agent", "create_agent", "agent_step", "invoke_workflow", "plan", "execute_task":
-		return classOther
-	case "", redacted:
-		return classUnknown
+// genai records the signal of gen_ai.<name>.
+func (s *signals) genai(name string, v pcommon.Value) {
+	switch name {
+	case "operation.name":
+		s.operation = v
+	case "request.model", "response.model":
+		s.model = s.model || hasText(v)
+	case "tool.name":
+		s.toolName = true
+	case "input.messages", "output.messages", "prompt", "completion":
+		s.evidence = true
+	default:
+		if strings.HasPrefix(name, "usage.") {
+			s.evidence = true
+		} else if rest, ok := strings.CutPrefix(name, "prompt."); ok {
+			_, _, indexed := cutIndex(rest) // gen_ai.prompt.<N>.*, not gen_ai.prompt.name
+			s.evidence = s.evidence || indexed
+		}
 	}
-	if lower := strings.ToLower(op); lower != op {
-		return operationClass(lower)
+}
+
+// llm records the signal of llm.<name>.
+func (s *signals) llm(name string, v pcommon.Value) {
+	switch name {
+	case "request.type":
+		s.requestType = v
+	case "model_name":
+		s.model = s.model || hasText(v)
+	default:
+		if strings.HasPrefix(name, "token_count.") || strings.HasPrefix(name, "input_messages.") {
+			s.evidence = true
+		}
 	}
-	return classUnknown
+}
+
+// strValue returns v's text when v is a string, without allocating.
+func strValue(v pcommon.Value) (string, bool) {
+	if !present(v) || v.Type() != pcommon.ValueTypeStr {
+		return "", false
+	}
+	return v.Str(), true
+}
+
+// hasText reports a value that is not empty and not redacted, without
+// allocating.
+func hasText(v pcommon.Value) bool {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		s := v.Str()
+		return s != "" && s != redacted
+	case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
+		return true
+	}
+	return false
+}
+
+// classify decides what span records. The conventions are asked in the
+// order of spec S.1 (OpenInference, GenAI, Vercel AI SDK, OpenLLMetry) and
+// the first that recognises the span decides; when none does, the span
+// must carry a model and evidence of a model call (C5).
+//
+// Most spans are not LLM spans, so this path reads each attribute once and
+// allocates nothing.
+func classify(span ptrace.Span) class {
+	var s signals
+	s.gather(span.Attributes())
+	if !s.seen {
+		return classOther // the common case: no key any convention classifies by
+	}
+	if c := classifyOpenInference(s.oiKind); c != classUnknown {
+		return c
+	}
+	if c := classifyGenAI(s.operation); c != classUnknown {
+		return c
+	}
+	if c := classifyVercel(s.aiOperation, s.opName); c != classUnknown {
+		return c
+	}
+	if c := classifyOpenLLMetry(&s, span.Events()); c != classUnknown {
+		return c
+	}
+	return classifyByEvidence(&s, span.Events())
 }
 
 // classifyByEvidence is the fallback (C5): a model key, evidence of a model
-// call, and no tool name. Only GenAI keys count as evidence so far; the keys
-// of other conventions join when their readers do.
-func classifyByEvidence(span ptrace.Span) class {
-	attrs := span.Attributes()
-	if !hasModel(attrs) {
+// call, and no tool name.
+func classifyByEvidence(s *signals, events ptrace.SpanEventSlice) class {
+	switch {
+	case !s.model:
 		return classOther
-	}
-
-	evidence := false
-	for k := range attrs.All() {
-		switch {
-		case k == "gen_ai.tool.name":
-			return classTool
-		case strings.HasPrefix(k, "gen_ai.usage."),
-			k == "gen_ai.input.messages", k == "gen_ai.output.messages",
-			k == "gen_ai.prompt", k == "gen_ai.completion":
-			evidence = true
-		}
-	}
-	if evidence || hasContentEvent(span.Events()) {
+	case s.toolName:
+		return classTool
+	case s.evidence || hasContentEvent(events):
 		return classLLM
 	}
 	return classOther
-}
-
-func hasModel(attrs pcommon.Map) bool {
-	if v, ok := attrs.Get(keyRequestModel); ok && str(v) != "" {
-		return true
-	}
-	v, ok := attrs.Get(keyResponseModel)
-	return ok && str(v) != ""
 }
 
 // hasContentEvent reports whether a span event carries model-call content:

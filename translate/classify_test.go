@@ -26,10 +26,10 @@ func TestClassify(t *testing.T) {
 		{"retrieval", map[string]any{"gen_ai.operation.name": "retrieval"}, nil, classRetriever},
 		{"vector_db_retrieve", map[string]any{"gen_ai.operation.name": "vector_db_retrieve"}, nil, classRetriever},
 		{"execute_tool", map[string]any{"gen_ai.operation.name": "execute_tool"}, nil, classTool},
-		{"invoke_agent with usage", map[string]any{"gen_ai.operation.name": "invoke_agent", "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 3}, nil, classOther},
-		{"create_agent", map[string]any{"gen_ai.operation.name": "create_agent"}, nil, classOther},
+		{"invoke_agent with usage", map[string]any{"gen_ai.operation.name": "invoke_agent", "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 3}, nil, classAgent},
+		{"create_agent", map[string]any{"gen_ai.operation.name": "create_agent"}, nil, classAgent},
 		{"invoke_workflow", map[string]any{"gen_ai.operation.name": "invoke_workflow"}, nil, classOther},
-		{"agent_step", map[string]any{"gen_ai.operation.name": "agent_step"}, nil, classOther},
+		{"agent_step", map[string]any{"gen_ai.operation.name": "agent_step"}, nil, classAgent},
 		{"unknown op, model and usage", map[string]any{"gen_ai.operation.name": "think", "gen_ai.request.model": "m", "gen_ai.usage.output_tokens": 3}, nil, classLLM},
 		{"unknown op, model only", map[string]any{"gen_ai.operation.name": "think", "gen_ai.request.model": "m"}, nil, classOther},
 		{"no op, response model and input", map[string]any{"gen_ai.response.model": "m", "gen_ai.input.messages": "[]"}, nil, classLLM},
@@ -45,6 +45,47 @@ func TestClassify(t *testing.T) {
 		{"empty model", map[string]any{"gen_ai.request.model": "", "gen_ai.usage.input_tokens": 1}, nil, classOther},
 		{"op not a string", map[string]any{"gen_ai.operation.name": 3, "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 1}, nil, classLLM},
 		{"http span", map[string]any{"http.request.method": "GET", "http.response.status_code": 200}, nil, classOther},
+
+		// C1: OpenInference wins over everything, in any case.
+		{"OI LLM", map[string]any{"openinference.span.kind": "LLM"}, nil, classLLM},
+		{"OI llm lower case over GenAI agent", map[string]any{"openinference.span.kind": "llm", "gen_ai.operation.name": "invoke_agent"}, nil, classLLM},
+		{"OI embedding", map[string]any{"openinference.span.kind": "EMBEDDING"}, nil, classEmbedding},
+		{"OI retriever", map[string]any{"openinference.span.kind": "RETRIEVER"}, nil, classRetriever},
+		{"OI reranker", map[string]any{"openinference.span.kind": "RERANKER"}, nil, classRetriever},
+		{"OI tool", map[string]any{"openinference.span.kind": "TOOL"}, nil, classTool},
+		{"OI agent", map[string]any{"openinference.span.kind": "AGENT"}, nil, classAgent},
+		{"OI chain with model and usage", map[string]any{"openinference.span.kind": "CHAIN", "llm.model_name": "m", "llm.token_count.prompt": 3}, nil, classOther},
+		{"OI guardrail", map[string]any{"openinference.span.kind": "GUARDRAIL"}, nil, classOther},
+		{"OI unknown kind falls through", map[string]any{"openinference.span.kind": "SOMETHING", "llm.model_name": "m", "llm.input_messages.0.message.role": "user"}, nil, classLLM},
+
+		// C3: the Vercel AI SDK's provider calls, not their wrappers.
+		{"doGenerate", map[string]any{"ai.operationId": "ai.generateText.doGenerate", "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 1}, nil, classLLM},
+		{"doStream by operation.name", map[string]any{"operation.name": "ai.streamText.doStream my-fn"}, nil, classLLM},
+		{"generateObject doGenerate", map[string]any{"ai.operationId": "ai.generateObject.doGenerate"}, nil, classLLM},
+		{"streamObject doStream", map[string]any{"ai.operationId": "ai.streamObject.doStream"}, nil, classLLM},
+		{"generateText wrapper with model and usage", map[string]any{"ai.operationId": "ai.generateText", "ai.model.id": "m", "ai.usage.promptTokens": 1}, nil, classOther},
+		{"streamText wrapper by operation.name", map[string]any{"operation.name": "ai.streamText my-fn", "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 1}, nil, classOther},
+		{"doEmbed", map[string]any{"ai.operationId": "ai.embedMany.doEmbed"}, nil, classEmbedding},
+		{"toolCall", map[string]any{"ai.operationId": "ai.toolCall"}, nil, classTool},
+
+		// C4: OpenLLMetry.
+		{"llm.request.type chat", map[string]any{"llm.request.type": "chat"}, nil, classLLM},
+		{"llm.request.type completion", map[string]any{"llm.request.type": "completion"}, nil, classLLM},
+		{"llm.request.type embedding", map[string]any{"llm.request.type": "embedding"}, nil, classEmbedding},
+		{"llm.request.type rerank", map[string]any{"llm.request.type": "rerank"}, nil, classOther},
+		{"vector db with results", map[string]any{"db.system": "chroma"}, []string{"db.query.result"}, classRetriever},
+		{"vector db without results", map[string]any{"db.system": "chroma"}, nil, classOther},
+		{"traceloop workflow", map[string]any{"traceloop.span.kind": "workflow", "gen_ai.request.model": "m", "gen_ai.usage.input_tokens": 1}, nil, classOther},
+		{"traceloop task", map[string]any{"traceloop.span.kind": "task"}, nil, classOther},
+		{"traceloop agent", map[string]any{"traceloop.span.kind": "agent"}, nil, classAgent},
+		{"traceloop tool", map[string]any{"traceloop.span.kind": "tool"}, nil, classTool},
+		{"LangChain retriever task", map[string]any{"traceloop.span.kind": "task", "gen_ai.operation.name": "vector_db_retrieve"}, nil, classRetriever},
+
+		// C5 evidence of the other conventions.
+		{"no op, indexed prompt", map[string]any{"gen_ai.request.model": "m", "gen_ai.prompt.0.content": "hi"}, nil, classLLM},
+		{"no op, prompt name is no evidence", map[string]any{"gen_ai.request.model": "m", "gen_ai.prompt.name": "p"}, nil, classOther},
+		{"no op, OI model and token count", map[string]any{"llm.model_name": "m", "llm.token_count.total": 3}, nil, classLLM},
+		{"redacted model", map[string]any{"gen_ai.request.model": "__REDACTED__", "gen_ai.usage.input_tokens": 1}, nil, classOther},
 		{"nothing", nil, nil, classOther},
 	}
 	for _, tt := range tests {
@@ -54,7 +95,7 @@ func TestClassify(t *testing.T) {
 			for _, name := range tt.events {
 				span.Events().AppendEmpty().SetName(name)
 			}
-			assert.Equal(t, tt.want, classify(span, conventions()))
+			assert.Equal(t, tt.want, classify(span))
 		})
 	}
 }

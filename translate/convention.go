@@ -5,25 +5,26 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-// A convention reads one attribute dialect into records. Conventions run in
-// the order conventions lists them; each fills only fields still empty, so
-// an earlier convention wins a field both define. Adding a dialect
-// (OpenLLMetry, OpenInference, Vercel AI SDK) means adding one entry.
-type convention struct {
-	// classify returns the class the convention gives a span, or
-	// classUnknown when its attributes say nothing. It must not allocate:
-	// it runs for every span. nil when the convention has no signal.
-	classify func(attrs pcommon.Map) class
+// A reader reads one attribute dialect (a convention, or one priority tier
+// of it) into a draft record. Readers run in the order readers lists them
+// and fill only content fields still empty, so an earlier reader wins a
+// field both define. Segmentation fields (segment.go) and the model id
+// (draft.model) are ranked instead, because spec S.4 interleaves the
+// conventions there.
+type reader func(in spanInput, d *draft)
 
-	// read fills the record fields the convention defines.
-	read func(in spanInput, d *draft)
-}
-
-// conventions returns the conventions in priority order.
-func conventions() []convention {
-	return []convention{
-		{classify: classifyGenAI, read: readGenAI}, // OTel GenAI v1.37+
-		{read: readGenAILegacy},                    // OTel GenAI before v1.37
+// readers returns the readers in the priority order of spec S.4's prompt
+// and response rows: [G], [GL] events, [OLL], [OI], [V], [GL] plain
+// content, [OI] raw input/output.
+func readers() []reader {
+	return []reader{
+		readGenAI,              // OTel GenAI v1.37+ and AI SDK 7
+		readGenAIMessageEvents, // GenAI v1.28–1.36 message and choice events
+		readOpenLLMetry,        // Traceloop's indexed gen_ai.prompt.N.* and llm.*
+		readOpenInference,      // llm.input_messages.N.* and friends
+		readVercel,             // Vercel AI SDK ≤ 6 ai.* spans
+		readGenAIContent,       // GenAI v1.26–1.27 content events, plain gen_ai.prompt
+		readOpenInferenceRaw,   // OpenInference input.value / output.value
 	}
 }
 
@@ -35,9 +36,10 @@ type spanInput struct {
 }
 
 // draft is a record being filled by the readers, plus what they need to
-// tell each other.
+// tell each other and the cross-span rules.
 type draft struct {
-	rec Record
+	rec   Record
+	class class // classLLM or classEmbedding
 
 	// responseSet is true once a reader found the output, even when it had
 	// no text (only tool calls), so later readers leave it alone.
@@ -46,6 +48,13 @@ type draft struct {
 	// system is the text of separately passed system instructions; it is
 	// prepended to the prompt at the end unless the prompt has its own.
 	system string
+
+	model ranked  // language_model_id candidates (ranks in model.go)
+	seg   segment // session, user, customer, environment, slug, tags, metadata
+
+	// query is the retrieval query of the RAG context, the user_query when
+	// the prompt has no user message.
+	query string
 }
 
 // setCustom sets custom attribute key unless it is set or v is empty.
@@ -136,4 +145,49 @@ func (d *draft) setResponse(msgs []wireMessage, text string) {
 		d.rec.Response = text
 		d.responseSet = true
 	}
+}
+
+// Ranks of the language_model_id sources (spec S.4): the response models of
+// every convention come before the request models.
+const (
+	modelGenAIResponse  uint8 = iota // gen_ai.response.model
+	modelOIResponse                  // llm.response.model_name
+	modelOIName                      // llm.model_name (the response model when known)
+	modelVercelResponse              // ai.response.model
+	modelGenAIRequest                // gen_ai.request.model
+	modelOIRequest                   // llm.request.model_name
+	modelVercel                      // ai.model.id
+	modelOIEmbedding                 // embedding.model_name
+)
+
+// Custom attributes shared by several conventions.
+const (
+	customCacheRead  = "cache_read_input_tokens"
+	customCacheWrite = "cache_write_input_tokens"
+	customReasoning  = "reasoning_tokens"
+	customTTFT       = "time_to_first_chunk_ms"
+)
+
+// setDetail sets a token-detail custom attribute (cache reads and writes,
+// reasoning tokens) when v is a positive count: a zero says nothing.
+func (d *draft) setDetail(key string, v pcommon.Value) {
+	if n, ok := intValue(v); ok && n > 0 {
+		d.setCustom(key, n)
+	}
+}
+
+// setTTFT sets the time to the first streamed chunk, in milliseconds.
+func (d *draft) setTTFT(ms float64) {
+	if ms >= 0 && finite(ms) {
+		d.setCustom(customTTFT, ms)
+	}
+}
+
+// setFinishReasons sets custom_attributes.finish_reasons, mapped to
+// OpenAI's (spec S.5), unless a reader set them.
+func (d *draft) setFinishReasons(reasons []string) {
+	for i, r := range reasons {
+		reasons[i] = finishReason(r)
+	}
+	d.setCustom("finish_reasons", reasons)
 }

@@ -19,12 +19,38 @@ const (
 )
 
 // classifyGenAI classifies by gen_ai.operation.name (spec S.1 C2).
-func classifyGenAI(attrs pcommon.Map) class {
-	v, ok := attrs.Get(keyOperationName)
-	if !ok || v.Type() != pcommon.ValueTypeStr {
+func classifyGenAI(op pcommon.Value) class {
+	s, ok := strValue(op)
+	if !ok {
 		return classUnknown
 	}
-	return operationClass(v.Str())
+	return operationClass(s)
+}
+
+// operationClass maps gen_ai.operation.name to a class (spec S.1 C2).
+// Agent and workflow operations are never LLM spans: they carry the
+// aggregate usage and messages of the calls beneath them.
+func operationClass(op string) class {
+	switch op {
+	case "chat", "text_completion", "generate_content", "completion", "generate", "response":
+		return classLLM
+	case "embeddings", "embedding":
+		return classEmbedding
+	case "retrieval", "vector_db_retrieve":
+		return classRetriever
+	case "execute_tool":
+		return classTool
+	case "invoke_agent", "create_agent", "agent_step":
+		return classAgent
+	case "invoke_workflow", "plan", "execute_task":
+		return classOther
+	case "", redacted:
+		return classUnknown
+	}
+	if lower := strings.ToLower(op); lower != op {
+		return operationClass(lower)
+	}
+	return classUnknown
 }
 
 // genaiAttrs are the GenAI attributes of a span, gathered in one pass.
@@ -32,9 +58,12 @@ type genaiAttrs struct {
 	responseModel, requestModel    pcommon.Value
 	input, system, output, tools   pcommon.Value
 	inputTokens, outputTokens      pcommon.Value
-	totalTokens                    pcommon.Value
-	conversationID, promptName     pcommon.Value
+	totalTokens, cacheRead         pcommon.Value
+	cacheWrite, cacheCreation      pcommon.Value
+	reasoning, ttft, clientTTFT    pcommon.Value
+	promptVersion, agentName       pcommon.Value
 	provider, responseID, finishes pcommon.Value
+	maxCompletionTokens            pcommon.Value
 
 	temperature, maxTokens, stop, topP      pcommon.Value
 	topK, frequencyPenalty, presencePenalty pcommon.Value
@@ -76,10 +105,22 @@ func (a *genaiAttrs) field(name string) *pcommon.Value {
 		return &a.outputTokens
 	case "usage.total_tokens":
 		return &a.totalTokens
-	case "conversation.id":
-		return &a.conversationID
-	case "prompt.name":
-		return &a.promptName
+	case "usage.cache_read.input_tokens":
+		return &a.cacheRead
+	case "usage.cache_write.input_tokens":
+		return &a.cacheWrite
+	case "usage.cache_creation.input_tokens":
+		return &a.cacheCreation
+	case "usage.reasoning.output_tokens":
+		return &a.reasoning
+	case "response.time_to_first_chunk":
+		return &a.ttft
+	case "client.operation.time_to_first_chunk":
+		return &a.clientTTFT
+	case "prompt.version":
+		return &a.promptVersion
+	case "agent.name":
+		return &a.agentName
 	case "provider.name":
 		return &a.provider
 	case "response.id":
@@ -90,6 +131,8 @@ func (a *genaiAttrs) field(name string) *pcommon.Value {
 		return &a.temperature
 	case "request.max_tokens":
 		return &a.maxTokens
+	case "request.max_completion_tokens":
+		return &a.maxCompletionTokens
 	case "request.stop_sequences":
 		return &a.stop
 	case "request.top_p":
@@ -129,9 +172,8 @@ func readGenAI(in spanInput, d *draft) {
 	}
 
 	responseModel, requestModel := str(a.responseModel), str(a.requestModel)
-	if d.rec.LanguageModelID == "" {
-		d.rec.LanguageModelID = firstString(responseModel, requestModel)
-	}
+	d.model.offer(modelGenAIResponse, responseModel)
+	d.model.offer(modelGenAIRequest, requestModel)
 	d.setCustom("request_model", requestModel)
 	d.setCustom("response_model", responseModel)
 	d.setCustom("response_id", str(a.responseID))
@@ -141,8 +183,18 @@ func readGenAI(in spanInput, d *draft) {
 	readGenAIResponse(&a, d)
 
 	d.setTokens(a.inputTokens, a.outputTokens, a.totalTokens)
-	setString(&d.rec.SessionID, a.conversationID)
-	setString(&d.rec.PromptSlug, a.promptName)
+	d.setDetail(customCacheRead, a.cacheRead)
+	d.setDetail(customCacheWrite, a.cacheWrite)
+	d.setDetail(customCacheWrite, a.cacheCreation)
+	d.setDetail(customReasoning, a.reasoning)
+	for _, v := range [...]pcommon.Value{a.ttft, a.clientTTFT} {
+		if s, ok := floatValue(v); ok {
+			d.setTTFT(s * 1000)
+		}
+	}
+	d.setCustom("prompt_version", str(a.promptVersion))
+	d.setCustom("agent_name", str(a.agentName))
+	readPromptVariables(in.span.Attributes(), "gen_ai.prompt.variable.", d)
 	if d.rec.Tools == nil && present(a.tools) {
 		d.rec.Tools = readTools(a.tools)
 	}
@@ -192,10 +244,7 @@ func readGenAIResponse(a *genaiAttrs, d *draft) {
 			}
 		}
 	}
-	for i, r := range finishes {
-		finishes[i] = finishReason(r)
-	}
-	d.setCustom("finish_reasons", finishes)
+	d.setFinishReasons(finishes)
 }
 
 // finishReason maps a finish reason to OpenAI's (spec S.5).
@@ -217,8 +266,12 @@ func readGenAIOptions(a *genaiAttrs, d *draft) {
 	if f, ok := floatValue(a.temperature); ok {
 		setOnce(&d.options().Temperature, f)
 	}
-	if n, ok := intValue(a.maxTokens); ok {
-		setOnce(&d.options().MaxCompletionTokens, n)
+	// OpenLLMetry's max_completion_tokens is the OpenAI parameter of that
+	// name and comes first (S.4); max_tokens is the GenAI key.
+	for _, v := range [...]pcommon.Value{a.maxCompletionTokens, a.maxTokens} {
+		if n, ok := intValue(v); ok {
+			setOnce(&d.options().MaxCompletionTokens, n)
+		}
 	}
 	if stop := stringsValue(a.stop); stop != nil {
 		if o := d.options(); o.Stop == nil {
@@ -249,6 +302,23 @@ func readGenAIOptions(a *genaiAttrs, d *draft) {
 	}
 	if s := str(a.outputType); s != "" {
 		d.setExtra("output_type", s)
+	}
+}
+
+// readPromptVariables reads the variables of a prompt template, given one
+// attribute per variable under prefix, into custom_attributes.prompt_variables.
+func readPromptVariables(attrs pcommon.Map, prefix string, d *draft) {
+	var vars map[string]any
+	for k, v := range attrs.All() {
+		if name, ok := strings.CutPrefix(k, prefix); ok && name != "" {
+			if vars == nil {
+				vars = make(map[string]any, 4)
+			}
+			vars[name] = v.AsRaw()
+		}
+	}
+	if vars != nil {
+		d.setCustom("prompt_variables", vars)
 	}
 }
 

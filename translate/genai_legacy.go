@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
 // Keys and span events of the GenAI conventions before v1.37: content as
@@ -36,11 +35,12 @@ func messageEventRole(name string) string {
 	return ""
 }
 
-// readGenAILegacy reads the legacy GenAI forms ([GL] sources of spec S.4).
-// For content the order is: message and choice events, then the
-// gen_ai.content.* events, then the plain attributes.
-func readGenAILegacy(in spanInput, d *draft) {
-	var provider, promptTokens, completionTokens, prompt, completion pcommon.Value
+// readGenAIMessageEvents reads the legacy GenAI attributes and the
+// per-message events ([GL] tier 3 of spec S.4): gen_ai.{system,user,
+// assistant,tool}.message in timestamp order for the prompt, the first
+// gen_ai.choice for the response.
+func readGenAIMessageEvents(in spanInput, d *draft) {
+	var provider, promptTokens, completionTokens pcommon.Value
 	for k, v := range in.span.Attributes().All() {
 		switch k {
 		case "gen_ai.system":
@@ -49,41 +49,20 @@ func readGenAILegacy(in spanInput, d *draft) {
 			promptTokens = v
 		case "gen_ai.usage.completion_tokens":
 			completionTokens = v
-		case keyLegacyPrompt:
-			prompt = v
-		case keyLegacyCompletion:
-			completion = v
 		}
 	}
 	d.setCustom("provider", str(provider))
 	d.setTokens(promptTokens, completionTokens, pcommon.Value{})
-
-	if d.rec.Prompt == nil || !d.responseSet {
-		readLegacyEvents(in.span.Events(), d)
+	if d.rec.Prompt != nil && d.responseSet {
+		return
 	}
-	if d.rec.Prompt == nil && present(prompt) {
-		d.setPrompt(readMessages(prompt))
-	}
-	if !d.responseSet && present(completion) {
-		d.setResponse(readMessages(completion))
-	}
-}
 
-// timedMessage is a message event with the time it was recorded.
-type timedMessage struct {
-	at  pcommon.Timestamp
-	msg wireMessage
-}
-
-// readLegacyEvents reads the legacy content events. A message event's
-// attributes are its body: content, role, tool_calls, id.
-func readLegacyEvents(events ptrace.SpanEventSlice, d *draft) {
 	var (
-		msgs               []timedMessage
-		choice             *wireMessage
-		choiceIndex        int64
-		prompt, completion pcommon.Value
+		msgs        []timedMessage
+		choice      *wireMessage
+		choiceIndex int64
 	)
+	events := in.span.Events()
 	for i := 0; i < events.Len(); i++ {
 		ev := events.At(i)
 		name := ev.Name()
@@ -95,20 +74,11 @@ func readLegacyEvents(events ptrace.SpanEventSlice, d *draft) {
 			msgs = append(msgs, timedMessage{at: ev.Timestamp(), msg: m})
 			continue
 		}
-		switch name {
-		case eventChoice:
+		if name == eventChoice {
 			idx, _ := intValue(getAttr(ev.Attributes(), "index"))
 			if choice == nil || idx < choiceIndex {
 				m := messageFromMap(ev.Attributes())
 				choice, choiceIndex = &m, idx
-			}
-		case eventContentPrompt:
-			if !present(prompt) {
-				prompt = getAttr(ev.Attributes(), keyLegacyPrompt)
-			}
-		case eventContentCompletion:
-			if !present(completion) {
-				completion = getAttr(ev.Attributes(), keyLegacyCompletion)
 			}
 		}
 	}
@@ -121,15 +91,50 @@ func readLegacyEvents(events ptrace.SpanEventSlice, d *draft) {
 		}
 		d.rec.Prompt = prompt
 	}
-	if d.rec.Prompt == nil && present(prompt) {
-		d.setPrompt(readMessages(prompt))
-	}
-
 	if choice != nil && !d.responseSet {
 		d.setResponse([]wireMessage{*choice}, "")
 		if r := choice.choice().FinishReason; r != "" {
-			d.setCustom("finish_reasons", []string{finishReason(string(r))})
+			d.setFinishReasons([]string{string(r)})
 		}
+	}
+}
+
+// timedMessage is a message event with the time it was recorded.
+type timedMessage struct {
+	at  pcommon.Timestamp
+	msg wireMessage
+}
+
+// readGenAIContent reads the oldest GenAI content forms ([GL] tier 7 of
+// spec S.4): the gen_ai.content.prompt / gen_ai.content.completion events of
+// v1.26–1.27, then plain gen_ai.prompt / gen_ai.completion attributes.
+func readGenAIContent(in spanInput, d *draft) {
+	if d.rec.Prompt != nil && d.responseSet {
+		return
+	}
+	var prompt, completion pcommon.Value
+	events := in.span.Events()
+	for i := 0; i < events.Len(); i++ {
+		switch ev := events.At(i); ev.Name() {
+		case eventContentPrompt:
+			if !present(prompt) {
+				prompt = getAttr(ev.Attributes(), keyLegacyPrompt)
+			}
+		case eventContentCompletion:
+			if !present(completion) {
+				completion = getAttr(ev.Attributes(), keyLegacyCompletion)
+			}
+		}
+	}
+	attrs := in.span.Attributes()
+	if !present(prompt) {
+		prompt = getAttr(attrs, keyLegacyPrompt)
+	}
+	if !present(completion) {
+		completion = getAttr(attrs, keyLegacyCompletion)
+	}
+	if d.rec.Prompt == nil && present(prompt) {
+		d.setPrompt(readMessages(prompt))
 	}
 	if !d.responseSet && present(completion) {
 		d.setResponse(readMessages(completion))

@@ -8,12 +8,14 @@ import (
 
 // wireTool is a tool definition: the flat GenAI FunctionToolDefinition
 // {type, name, description, parameters} or, from some producers, the OpenAI
-// shape with the fields under "function".
+// shape with the fields under "function". The Vercel AI SDK (v5+) calls the
+// schema inputSchema.
 type wireTool struct {
 	Type        anyText         `json:"type"`
 	Name        anyText         `json:"name"`
 	Description anyText         `json:"description"`
 	Parameters  json.RawMessage `json:"parameters"`
+	InputSchema json.RawMessage `json:"inputSchema"`
 	Function    *wireTool       `json:"function"`
 }
 
@@ -71,11 +73,15 @@ func toolFromMap(m pcommon.Map) wireTool {
 			t.Name = anyText(str(v))
 		case "description":
 			t.Description = anyText(str(v))
-		case "parameters":
+		case "parameters", "inputSchema":
+			raw := valueJSON(v)
 			if v.Type() == pcommon.ValueTypeStr {
-				t.Parameters = json.RawMessage(v.Str())
+				raw = json.RawMessage(v.Str())
+			}
+			if k == "parameters" {
+				t.Parameters = raw
 			} else {
-				t.Parameters = valueJSON(v)
+				t.InputSchema = raw
 			}
 		case "function":
 			if v.Type() == pcommon.ValueTypeMap {
@@ -100,10 +106,14 @@ func (t *wireTool) openAI() (Tool, bool) {
 	if kind == "" {
 		kind = "function"
 	}
+	params := fn.Parameters
+	if len(params) == 0 {
+		params = fn.InputSchema
+	}
 	return Tool{Type: kind, Function: FunctionSpec{
 		Name:        string(fn.Name),
 		Description: string(fn.Description),
-		Parameters:  schema(fn.Parameters),
+		Parameters:  schema(params),
 	}}, true
 }
 

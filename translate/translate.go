@@ -14,19 +14,23 @@ type Options struct {
 	Tags          []string // added to every record (deduplicated, config tags first)
 	PromptSlug    string   // used when the span names none
 	MaxFieldBytes int      // prompt message contents, response and context longer than this are truncated; 0 means no limit
+
+	// IncludeEmbeddings makes embeddings spans records too: the input
+	// texts as user messages, an empty response, the token counts.
+	IncludeEmbeddings bool
 }
 
 // Translator turns spans into records. It holds only its options, so one
 // Translator may be used from several goroutines at once.
 type Translator struct {
-	opts        Options
-	tags        []string
-	conventions []convention
+	opts    Options
+	tags    []string
+	readers []reader
 }
 
 // New returns a Translator for opts.
 func New(opts Options) *Translator {
-	return &Translator{opts: opts, tags: dedupe(opts.Tags), conventions: conventions()}
+	return &Translator{opts: opts, tags: dedupe(opts.Tags), readers: readers()}
 }
 
 // SpanRef locates a span inside the ptrace.Traces it was read from.
@@ -41,13 +45,53 @@ type Item struct {
 // Result is what Traces made of a batch.
 type Result struct {
 	Items     []Item
-	Skipped   int // spans that are not LLM calls (incl. embeddings, retrieval, tool, agent spans)
+	Skipped   int // spans that are no record (not LLM calls, wrappers of another LLM span)
 	Truncated int // number of fields truncated across all records
 }
 
-// Traces translates every LLM span of td, in order.
+// Traces translates every LLM span of td, in order. Spans of the same trace
+// that arrive in the same batch are related to each other (spec S.2–S.4):
+// wrapper LLM spans give way to the innermost call, records inherit
+// session and user ids from their ancestors and take their RAG context
+// from retrieval spans. Spans of a trace that are in other batches are not
+// seen; the exporter is meant to run behind the groupbytrace processor.
 func (t *Translator) Traces(td ptrace.Traces) Result {
 	var r Result
+	found, linked, total := t.scan(td)
+	r.Skipped = total
+	if len(found) == 0 {
+		return r
+	}
+	r.Items = make([]Item, 0, len(found))
+	add := func(ref SpanRef, rec Record, truncated int) {
+		r.Items = append(r.Items, Item{Ref: ref, Record: rec})
+		r.Truncated += truncated
+	}
+	if linked {
+		t.related(td, found, add)
+	} else {
+		// No span names a parent: every span stands alone.
+		for _, c := range found {
+			d := t.draft(c.in, c.class)
+			rec, truncated := t.finish(c.in, d)
+			add(c.ref, rec, truncated)
+		}
+	}
+	r.Skipped = total - len(r.Items)
+	return r
+}
+
+// candidate is a span that may become a record.
+type candidate struct {
+	in    spanInput
+	ref   SpanRef
+	class class
+}
+
+// scan classifies every span of td and returns the candidates, whether any
+// span has a parent, and the number of spans. A batch without candidates
+// costs one classification per span and allocates nothing.
+func (t *Translator) scan(td ptrace.Traces) (found []candidate, linked bool, total int) {
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
@@ -56,41 +100,52 @@ func (t *Translator) Traces(td ptrace.Traces) Result {
 			ss := sss.At(j)
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
-				rec, truncated, ok := t.Span(rs.Resource(), ss.Scope(), spans.At(k))
-				if !ok {
-					r.Skipped++
-					continue
+				span := spans.At(k)
+				total++
+				linked = linked || !span.ParentSpanID().IsEmpty()
+				if c := classify(span); t.recordable(c) {
+					found = append(found, candidate{
+						in:    spanInput{res: rs.Resource(), scope: ss.Scope(), span: span},
+						ref:   SpanRef{Resource: i, Scope: j, Span: k},
+						class: c,
+					})
 				}
-				r.Truncated += truncated
-				r.Items = append(r.Items, Item{Ref: SpanRef{Resource: i, Scope: j, Span: k}, Record: rec})
 			}
 		}
 	}
-	return r
+	return found, linked, total
 }
 
-// Span translates one span; ok is false when it is not an LLM call.
-// truncated = fields cut.
+// recordable reports whether spans of class c become records.
+func (t *Translator) recordable(c class) bool {
+	return c == classLLM || (c == classEmbedding && t.opts.IncludeEmbeddings)
+}
+
+// Span translates one span on its own, without the spans around it; ok is
+// false when it is no record. truncated = fields cut.
 func (t *Translator) Span(res pcommon.Resource, scope pcommon.InstrumentationScope, span ptrace.Span) (rec Record, truncated int, ok bool) {
-	if classify(span, t.conventions) != classLLM {
+	c := classify(span)
+	if !t.recordable(c) {
 		return Record{}, 0, false
 	}
-
 	in := spanInput{res: res, scope: scope, span: span}
-	d := draft{rec: Record{CustomAttributes: make(map[string]any, 16)}}
-	readSpan(in, &d)
-	for i := range t.conventions {
-		t.conventions[i].read(in, &d)
-	}
-	t.finish(in, &d)
+	rec, truncated = t.finish(in, t.draft(in, c))
+	return rec, truncated, true
+}
 
-	truncated = truncate(&d.rec, t.opts.MaxFieldBytes)
-	d.rec.UserQuery = lastUserText(d.rec.Prompt)
-	return d.rec, truncated, true
+// draft reads everything the span itself says.
+func (t *Translator) draft(in spanInput, c class) *draft {
+	d := &draft{class: c, rec: Record{CustomAttributes: make(map[string]any, 16)}}
+	readSpan(in, d)
+	d.seg.read(in.span.Attributes())
+	for _, read := range t.readers {
+		read(in, d)
+	}
+	return d
 }
 
 // readSpan fills what every span has, whatever its convention: ids, timing
-// and the general OTel attributes (session, user, environment, server).
+// and the general OTel attributes.
 func readSpan(in spanInput, d *draft) {
 	span := in.span
 	traceID, spanID := span.TraceID().String(), span.SpanID().String()
@@ -105,59 +160,65 @@ func readSpan(in spanInput, d *draft) {
 		d.setCustom("parent_span_id", parent.String())
 	}
 	d.setCustom("span_name", span.Name())
+	d.setCustom("scope_name", in.scope.Name())
 	if n := span.DroppedAttributesCount(); n > 0 {
 		d.setCustom("otel_dropped_attributes", int64(n))
 	}
-
-	var userID, endUserID, envName, env pcommon.Value
-	for k, v := range span.Attributes().All() {
-		switch k {
-		case "session.id":
-			setString(&d.rec.SessionID, v)
-		case "user.id":
-			userID = v
-		case "enduser.id":
-			endUserID = v
-		case "deployment.environment.name":
-			envName = v
-		case "deployment.environment":
-			env = v
-		case "server.address":
-			d.setCustom("server_address", str(v))
-		}
-	}
-	d.rec.CustomerUserID = firstString(str(userID), str(endUserID))
-	d.rec.Environment = firstString(str(envName), str(env))
+	d.setCustom("server_address", str(getAttr(span.Attributes(), "server.address")))
 }
 
-// finish applies what comes after all readers: resource and config
-// fallbacks, system instructions, derived totals, status.
-func (t *Translator) finish(in spanInput, d *draft) {
+// finish turns the draft into the record: segmentation fields with their
+// resource and config fallbacks, system instructions, derived totals,
+// status, truncation and user_query.
+func (t *Translator) finish(in spanInput, d *draft) (Record, int) {
+	r, seg := &d.rec, &d.seg
 	resAttrs := in.res.Attributes()
+	r.SessionID = seg.session.val
+	r.CustomerUserID = seg.user.val
+	r.CustomerID = seg.customer.val
+	r.Environment = t.environment(seg.environment, resAttrs)
+	r.PromptSlug = firstString(seg.promptSlug.val, t.opts.PromptSlug)
+	r.Tags = t.tagsWith(seg.tags)
+	for k, v := range seg.metadata {
+		d.setCustom(k, v)
+	}
 	d.setCustom("service_name", str(getAttr(resAttrs, "service.name")))
-	if d.rec.Environment == "" {
-		d.rec.Environment = firstString(
-			str(getAttr(resAttrs, "deployment.environment.name")),
-			str(getAttr(resAttrs, "deployment.environment")),
-			t.opts.Environment)
-	}
-	if d.rec.PromptSlug == "" {
-		d.rec.PromptSlug = t.opts.PromptSlug
-	}
-	if d.rec.Tags == nil {
-		d.rec.Tags = t.tags
-	}
+	r.LanguageModelID = d.model.val
 
-	d.rec.Prompt = withSystem(d.rec.Prompt, d.system)
-	if d.rec.Prompt == nil {
-		d.rec.Prompt = []Message{}
+	r.Prompt = withSystem(r.Prompt, d.system)
+	if r.Prompt == nil {
+		r.Prompt = []Message{}
 	}
-	r := &d.rec
 	if r.TotalTokens == nil && r.PromptTokens != nil && r.CompletionTokens != nil {
 		total := *r.PromptTokens + *r.CompletionTokens
 		r.TotalTokens = &total
 	}
 	r.StatusCode, r.Error = status(in.span)
+
+	truncated := truncate(r, t.opts.MaxFieldBytes)
+	r.UserQuery = firstString(lastUserText(r.Prompt), d.query)
+	return d.rec, truncated
+}
+
+// environment picks the record's environment (spec S.4): the deployment
+// keys of the span, then of the resource, then metadata keys, then config.
+func (t *Translator) environment(env ranked, resAttrs pcommon.Map) string {
+	if env.val != "" && env.rank <= envOld {
+		return env.val
+	}
+	return firstString(
+		str(getAttr(resAttrs, "deployment.environment.name")),
+		str(getAttr(resAttrs, "deployment.environment")),
+		env.val,
+		t.opts.Environment)
+}
+
+// tagsWith returns the config tags followed by the span's, deduplicated.
+func (t *Translator) tagsWith(span []string) []string {
+	if len(span) == 0 {
+		return t.tags
+	}
+	return dedupe(append(slices.Clone(t.tags), span...))
 }
 
 // withSystem prepends the system instructions as a system message unless

@@ -381,6 +381,9 @@ func appendValueJSON(b []byte, v pcommon.Value) []byte {
 // textValue returns an "any"-typed value as text: strings as they are,
 // structured values as their JSON text.
 func textValue(v pcommon.Value) anyText {
+	if !present(v) {
+		return ""
+	}
 	switch v.Type() {
 	case pcommon.ValueTypeMap, pcommon.ValueTypeSlice, pcommon.ValueTypeBytes:
 		return anyText(valueJSON(v))

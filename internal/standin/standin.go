@@ -6,6 +6,10 @@
 // chosen records with a status, a Retry-After header or a delay. It is not a
 // server for production: it keeps everything in memory, forever, and it knows
 // nothing of Athina beyond what its public documents say.
+//
+// For load tests, New(key, CountOnly()) keeps no records, only how many times
+// each external_reference_id arrived, so hundreds of thousands of records
+// cost a few megabytes.
 package standin // import "github.com/athina-otel/athinaexporter/internal/standin"
 
 import (
@@ -54,24 +58,44 @@ type Fault struct {
 // Server is the stand-in. It implements http.Handler and is safe for
 // concurrent use.
 type Server struct {
-	apiKey []byte
+	apiKey    []byte
+	countOnly bool
 
 	mu       sync.Mutex
 	fault    func(rec map[string]any) Fault
-	records  [][]byte // accepted records, as received (compacted JSON)
+	records  [][]byte // accepted records, as received (compacted JSON); none when countOnly
+	accepted int
+	refs     map[string]int // accepted records by external_reference_id
 	requests int
 	statuses map[int]int
 	changed  chan struct{} // closed and replaced whenever a record is accepted
 }
 
+// Option changes how a Server keeps what it accepts.
+type Option func(*Server)
+
+// CountOnly makes the server keep no record, only the number of records
+// accepted and how many times each external_reference_id arrived (Accepted,
+// References, WaitForAccepted). Requests are checked as in the default mode,
+// but the record is decoded into a map only when a fault function is set.
+// Records, WaitForRecords and GET /records then see no records.
+func CountOnly() Option {
+	return func(s *Server) { s.countOnly = true }
+}
+
 // New returns a stand-in that accepts requests carrying apiKey in the
 // athina-api-key header. An empty apiKey authorises nothing.
-func New(apiKey string) *Server {
-	return &Server{
+func New(apiKey string, opts ...Option) *Server {
+	s := &Server{
 		apiKey:   []byte(apiKey),
+		refs:     make(map[string]int),
 		statuses: make(map[int]int),
 		changed:  make(chan struct{}),
 	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
 }
 
 // SetFault sets the function that decides how each well-formed, authorised
@@ -88,6 +112,46 @@ func (s *Server) Records() []map[string]any {
 	raw := s.records[:len(s.records):len(s.records)]
 	s.mu.Unlock()
 	return decodeAll(raw)
+}
+
+// Accepted returns how many records the stand-in has accepted, in either mode.
+func (s *Server) Accepted() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accepted
+}
+
+// References returns how many times each external_reference_id was accepted,
+// in either mode; records without one are counted under "". A count above 1
+// is a record sent again after an ambiguous failure.
+func (s *Server) References() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	refs := make(map[string]int, len(s.refs))
+	for ref, n := range s.refs {
+		refs[ref] = n
+	}
+	return refs
+}
+
+// WaitForAccepted waits until at least n records have been accepted and
+// returns the count, or the count so far with ctx's error once ctx is done.
+// Unlike WaitForRecords it works in CountOnly mode and copies nothing.
+func (s *Server) WaitForAccepted(ctx context.Context, n int) (int, error) {
+	for {
+		s.mu.Lock()
+		accepted, changed := s.accepted, s.changed
+		s.mu.Unlock()
+
+		if accepted >= n {
+			return accepted, nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return accepted, fmt.Errorf("waiting for %d records, have %d: %w", n, accepted, ctx.Err())
+		}
+	}
 }
 
 // Requests returns how many POST requests the stand-in has received, on any
@@ -168,7 +232,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.mu.Lock()
-		body := fmt.Sprintf(`{"status":"ok","records":%d,"requests":%d}`, len(s.records), s.requests)
+		body := fmt.Sprintf(`{"status":"ok","records":%d,"requests":%d}`, s.accepted, s.requests)
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, body)
 	default:
@@ -226,7 +290,7 @@ func (s *Server) serveLog(w http.ResponseWriter, r *http.Request) {
 	fault := s.fault
 	s.mu.Unlock()
 
-	rec, raw, status, msg := s.check(r)
+	checked, status, msg := s.check(r, fault != nil)
 	if status != 0 {
 		s.reject(w, status, "", msg, "")
 		return
@@ -234,7 +298,7 @@ func (s *Server) serveLog(w http.ResponseWriter, r *http.Request) {
 
 	var f Fault
 	if fault != nil {
-		f = fault(rec)
+		f = fault(checked.rec)
 	}
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
@@ -250,7 +314,7 @@ func (s *Server) serveLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.accept(raw)
+	s.accept(checked)
 	status = f.Status
 	if status == 0 {
 		status = http.StatusOK
@@ -283,58 +347,116 @@ func (s *Server) reject(w http.ResponseWriter, status int, retryAfter, detail, b
 	writeError(w, status, text, detail)
 }
 
-func (s *Server) accept(raw []byte) {
+func (s *Server) accept(c checked) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.records = append(s.records, raw)
+	if !s.countOnly {
+		s.records = append(s.records, c.raw)
+	}
+	s.accepted++
+	s.refs[c.ref]++
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
 
-// check validates a log request. It returns the record and its compacted JSON,
-// or a non-zero status with the reason.
-func (s *Server) check(r *http.Request) (rec map[string]any, raw []byte, status int, msg string) {
+// checked is a valid record: its external_reference_id, and (unless the
+// server counts only) its compacted JSON. rec is the decoded record when the
+// server keeps records or a fault function needs it, else nil.
+type checked struct {
+	ref string
+	rec map[string]any
+	raw []byte
+}
+
+// check validates a log request. It returns the record, or a non-zero status
+// with the reason. wantMap asks for the decoded record even in CountOnly mode.
+func (s *Server) check(r *http.Request, wantMap bool) (c checked, status int, msg string) {
 	key := r.Header.Get("athina-api-key")
 	if key == "" || subtle.ConstantTimeCompare([]byte(key), s.apiKey) != 1 {
-		return nil, nil, http.StatusUnauthorized, "missing or wrong athina-api-key header"
+		return c, http.StatusUnauthorized, "missing or wrong athina-api-key header"
 	}
 
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mediaType != "application/json" {
-		return nil, nil, http.StatusBadRequest, "Content-Type must be application/json"
+		return c, http.StatusBadRequest, "Content-Type must be application/json"
 	}
 
 	body, status, msg := readBody(r)
 	if status != 0 {
-		return nil, nil, status, msg
+		return c, status, msg
 	}
 	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return nil, nil, http.StatusBadRequest, "body must be a single JSON object"
+		return c, http.StatusBadRequest, "body must be a single JSON object"
+	}
+	if s.countOnly && !wantMap {
+		return checkLean(body)
+	}
+	return checkFull(body, !s.countOnly)
+}
+
+// checkFull decodes the record into a map and, when keep, compacts it.
+func checkFull(body []byte, keep bool) (c checked, status int, msg string) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&c.rec); err != nil {
+		return c, http.StatusBadRequest, "body is not valid JSON: " + err.Error()
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return c, http.StatusBadRequest, "body must be a single JSON object"
+	}
+
+	if id, ok := c.rec["language_model_id"].(string); !ok || id == "" {
+		return c, http.StatusBadRequest, "language_model_id is required and must be a non-empty string"
+	}
+	switch c.rec["prompt"].(type) {
+	case string, []any, map[string]any:
+	case nil:
+		return c, http.StatusBadRequest, "prompt is required"
+	default:
+		return c, http.StatusBadRequest, "prompt must be a string or an array of messages"
+	}
+	c.ref, _ = c.rec["external_reference_id"].(string)
+
+	if keep {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, body); err != nil {
+			return c, http.StatusBadRequest, "body is not valid JSON: " + err.Error()
+		}
+		c.raw = compact.Bytes()
+	}
+	return c, 0, ""
+}
+
+// checkLean applies checkFull's rules while decoding only the fields it
+// checks, for CountOnly mode: the prompt is validated as JSON but not built.
+func checkLean(body []byte) (c checked, status int, msg string) {
+	var rec struct {
+		LanguageModelID     json.RawMessage `json:"language_model_id"`
+		Prompt              json.RawMessage `json:"prompt"`
+		ExternalReferenceID json.RawMessage `json:"external_reference_id"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&rec); err != nil {
-		return nil, nil, http.StatusBadRequest, "body is not valid JSON: " + err.Error()
+		return c, http.StatusBadRequest, "body is not valid JSON: " + err.Error()
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, nil, http.StatusBadRequest, "body must be a single JSON object"
+		return c, http.StatusBadRequest, "body must be a single JSON object"
 	}
 
-	if id, ok := rec["language_model_id"].(string); !ok || id == "" {
-		return nil, nil, http.StatusBadRequest, "language_model_id is required and must be a non-empty string"
+	var id string
+	if len(rec.LanguageModelID) == 0 || rec.LanguageModelID[0] != '"' ||
+		json.Unmarshal(rec.LanguageModelID, &id) != nil || id == "" {
+		return c, http.StatusBadRequest, "language_model_id is required and must be a non-empty string"
 	}
-	switch rec["prompt"].(type) {
-	case string, []any, map[string]any:
-	case nil:
-		return nil, nil, http.StatusBadRequest, "prompt is required"
-	default:
-		return nil, nil, http.StatusBadRequest, "prompt must be a string or an array of messages"
+	switch {
+	case len(rec.Prompt) == 0 || string(rec.Prompt) == "null":
+		return c, http.StatusBadRequest, "prompt is required"
+	case rec.Prompt[0] != '"' && rec.Prompt[0] != '[' && rec.Prompt[0] != '{':
+		return c, http.StatusBadRequest, "prompt must be a string or an array of messages"
 	}
-
-	var compact bytes.Buffer
-	if err := json.Compact(&compact, body); err != nil {
-		return nil, nil, http.StatusBadRequest, "body is not valid JSON: " + err.Error()
+	if len(rec.ExternalReferenceID) > 0 && rec.ExternalReferenceID[0] == '"' {
+		_ = json.Unmarshal(rec.ExternalReferenceID, &c.ref) // a valid JSON string: Decode checked the body
 	}
-	return rec, compact.Bytes(), 0, ""
+	return c, 0, ""
 }
 
 // readBody reads the request body, decompressing it per Content-Encoding, and

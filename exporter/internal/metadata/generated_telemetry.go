@@ -23,13 +23,15 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                         metric.Meter
-	mu                            sync.Mutex
-	registrations                 []metric.Registration
-	ExporterAthinaFieldsTruncated metric.Int64Counter
-	ExporterAthinaRecordsDropped  metric.Int64Counter
-	ExporterAthinaRecordsSent     metric.Int64Counter
-	ExporterAthinaSpansSkipped    metric.Int64Counter
+	meter                          metric.Meter
+	mu                             sync.Mutex
+	registrations                  []metric.Registration
+	ExporterAthinaFieldsTruncated  metric.Int64Counter
+	ExporterAthinaLogEventsDropped metric.Int64Counter
+	ExporterAthinaLogEventsJoined  metric.Int64Counter
+	ExporterAthinaRecordsDropped   metric.Int64Counter
+	ExporterAthinaRecordsSent      metric.Int64Counter
+	ExporterAthinaSpansSkipped     metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -65,6 +67,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_exporter_athina_fields_truncated",
 		metric.WithDescription("Prompt, response and context fields cut to max_field_bytes. [Development]"),
 		metric.WithUnit("{field}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterAthinaLogEventsDropped, err = builder.meter.Int64Counter(
+		"otelcol_exporter_athina_log_events_dropped",
+		metric.WithDescription("GenAI log events that never met their span (older than log_events.max_age, or beyond log_events.max_pending). [Development]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterAthinaLogEventsJoined, err = builder.meter.Int64Counter(
+		"otelcol_exporter_athina_log_events_joined",
+		metric.WithDescription("GenAI log events joined onto the record of their span. [Development]"),
+		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ExporterAthinaRecordsDropped, err = builder.meter.Int64Counter(

@@ -20,10 +20,18 @@ func TestSetupTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	defer tb.Shutdown()
 	tb.ExporterAthinaFieldsTruncated.Add(context.Background(), 1)
+	tb.ExporterAthinaLogEventsDropped.Add(context.Background(), 1)
+	tb.ExporterAthinaLogEventsJoined.Add(context.Background(), 1)
 	tb.ExporterAthinaRecordsDropped.Add(context.Background(), 1)
 	tb.ExporterAthinaRecordsSent.Add(context.Background(), 1)
 	tb.ExporterAthinaSpansSkipped.Add(context.Background(), 1)
 	AssertEqualExporterAthinaFieldsTruncated(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterAthinaLogEventsDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterAthinaLogEventsJoined(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualExporterAthinaRecordsDropped(t, testTel,

@@ -1,0 +1,77 @@
+package athinaexporter
+
+import (
+	"context"
+	"encoding/pem"
+	"errors"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/athina-otel/athinaexporter/config"
+	"github.com/athina-otel/athinaexporter/internal/standin"
+)
+
+// TestTLSIsVerified runs the stand-in behind TLS with a self-signed
+// certificate: without configuration the exporter refuses it (a retryable
+// network error, nothing arrives); with tls.ca_file naming the certificate,
+// or with insecure_skip_verify, records arrive.
+func TestTLSIsVerified(t *testing.T) {
+	api := standin.New(testAPIKey)
+	srv := httptest.NewTLSServer(api)
+	defer srv.Close()
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	require.NoError(t, os.WriteFile(caFile, cert, 0o600))
+
+	t.Run("default", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+
+		err := exp.ConsumeTraces(context.Background(), chatTraces(1))
+
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "certificate")
+		assert.False(t, consumererror.IsPermanent(err), "a TLS failure is retried: the certificate may be fixed")
+		var retry consumererror.Traces
+		assert.True(t, errors.As(err, &retry))
+		assert.Zero(t, api.Requests(), "nothing reached the API")
+	})
+	t.Run("ca_file", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, func(c *config.Config) { c.ClientConfig.TLS.CAFile = caFile })
+
+		require.NoError(t, exp.ConsumeTraces(context.Background(), chatTraces(1)))
+	})
+	t.Run("insecure_skip_verify", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, func(c *config.Config) { c.ClientConfig.TLS.InsecureSkipVerify = true })
+
+		require.NoError(t, exp.ConsumeTraces(context.Background(), chatTraces(1)))
+	})
+	assert.Len(t, api.Records(), 2)
+}
+
+// TestPlaintextRemoteEndpointWarns: the warning is logged once, at start,
+// for a plain http:// endpoint off this host, and for no other.
+func TestPlaintextRemoteEndpointWarns(t *testing.T) {
+	for endpoint, warns := range map[string]bool{
+		"http://athina.internal:18080": true,
+		"http://127.0.0.1:18080":       false,
+		"https://log.athina.ai":        false,
+	} {
+		exp := newTestExporter(t, endpoint, nil)
+
+		lines := exp.logs.FilterLevelExact(zapcore.WarnLevel).FilterMessageSnippet("plain http://").All()
+		if !warns {
+			assert.Empty(t, lines, endpoint)
+			continue
+		}
+		require.Len(t, lines, 1, endpoint)
+		assert.Equal(t, endpoint, lines[0].ContextMap()["endpoint"])
+		assert.Contains(t, lines[0].Message, "unencrypted")
+	}
+}

@@ -1,0 +1,356 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/athina-otel/athinaexporter/internal/standin"
+)
+
+// LoadOptions configure `make load`.
+type LoadOptions struct {
+	Bin        string        // the otelcol-athina binary
+	OutDir     string        // where collector configs and logs go
+	Spans      int           // GenAI chat spans sent per run
+	BatchSpans int           // spans per OTLP export request
+	Senders    int           // OTLP export requests in flight
+	Pipeline   Pipeline      // queue, batch, memory_limiter and concurrency settings; endpoints are filled in
+	Timeout    time.Duration // the longest one run may take
+	Progress   io.Writer
+}
+
+// Run is what one run measured.
+type Run struct {
+	Name       string
+	Sent       int // spans or records offered
+	Delivered  int // distinct records (or spans) that arrived
+	Duplicates int // arrivals beyond the first of a record
+	Lost       int // offered but never arrived
+	Refusals   int // span refusals the generator saw from the receiver (then resent)
+	Wall       time.Duration
+	// CollectorCPU and PeakRSS are the collector process's (zero for the
+	// plain client); SelfCPU is this process's: generator and stand-in or sink.
+	CollectorCPU time.Duration
+	PeakRSS      int64
+	SelfCPU      time.Duration
+	Err          error
+}
+
+// PerSecond is the delivery rate.
+func (r Run) PerSecond() float64 {
+	if r.Wall <= 0 {
+		return 0
+	}
+	return float64(r.Delivered) / r.Wall.Seconds()
+}
+
+// CPUPer1k is collector CPU seconds per 1,000 delivered records or spans.
+func (r Run) CPUPer1k() float64 {
+	if r.Delivered == 0 {
+		return 0
+	}
+	return r.CollectorCPU.Seconds() * 1000 / float64(r.Delivered)
+}
+
+// LoadResults are the three runs of `make load`.
+type LoadResults struct {
+	Limit, Athina, OTLPHTTP Run
+	InFlight                int // concurrency of the athina exporter and of the plain client
+	RecordBytes             int // mean record body size
+	SpanBytes               int // mean OTLP protobuf bytes per span
+}
+
+// RunLoad measures, one after the other: the stand-in's capacity with a
+// plain HTTP client, the collector with the athina exporter, and the
+// collector with the otlphttp exporter into a sink.
+func RunLoad(ctx context.Context, o LoadOptions) (LoadResults, error) {
+	var res LoadResults
+	res.InFlight = o.Pipeline.InFlight()
+	spans := NewSpans(uint64(time.Now().UnixNano()))
+
+	o.logf("building %d spans in OTLP requests of %d", o.Spans, o.BatchSpans)
+	requests, spanBytes, err := buildRequests(spans, o.Spans, o.BatchSpans)
+	if err != nil {
+		return res, err
+	}
+	res.SpanBytes = spanBytes / o.Spans
+
+	o.logf("encoding the same spans as records for the plain client")
+	bodies, err := buildBodies(spans, o.Spans, o.BatchSpans)
+	if err != nil {
+		return res, err
+	}
+	for _, b := range bodies {
+		res.RecordBytes += len(b)
+	}
+	res.RecordBytes /= max(len(bodies), 1)
+	o.logf("plain client: %d records, %d in flight, into the stand-in", len(bodies), res.InFlight)
+	res.Limit = o.plainClient(ctx, spans, bodies, res.InFlight)
+	bodies = nil
+	runtime.GC()
+
+	o.logf("collector with the athina exporter")
+	res.Athina = o.collectorRun(ctx, spans, requests, "athina")
+	runtime.GC()
+	o.logf("collector with the otlphttp exporter (json, no compression)")
+	res.OTLPHTTP = o.collectorRun(ctx, spans, requests, "otlp_http")
+	return res, nil
+}
+
+func (o LoadOptions) logf(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "loadtest: "+format+"\n", args...)
+	}
+}
+
+// request is one OTLP export request of the load.
+type request struct {
+	body  []byte
+	spans int
+}
+
+func buildRequests(spans *Spans, total, per int) (reqs []request, size int, err error) {
+	now := time.Now()
+	for first := 0; first < total; first += per {
+		n := min(per, total-first)
+		body, err := OTLP(spans.Batch(first, n, now))
+		if err != nil {
+			return nil, 0, err
+		}
+		reqs = append(reqs, request{body: body, spans: n})
+		size += len(body)
+	}
+	return reqs, size, nil
+}
+
+func buildBodies(spans *Spans, total, per int) ([][]byte, error) {
+	now := time.Now()
+	bodies := make([][]byte, 0, total)
+	for first := 0; first < total; first += per {
+		b, err := RecordBodies(spans.Batch(first, min(per, total-first), now))
+		if err != nil {
+			return nil, err
+		}
+		bodies = append(bodies, b...)
+	}
+	if len(bodies) != total {
+		return nil, fmt.Errorf("translated %d spans into %d records, not one each", total, len(bodies))
+	}
+	return bodies, nil
+}
+
+// plainClient posts the record bodies to a fresh stand-in with inFlight
+// workers over keep-alive connections: the most the stand-in can take here.
+func (o LoadOptions) plainClient(ctx context.Context, spans *Spans, bodies [][]byte, inFlight int) Run {
+	run := Run{Name: "plain Go client → stand-in (the limit)", Sent: len(bodies)}
+	api := standin.New(APIKey, standin.CountOnly())
+	srv, err := NewServer(api)
+	if err != nil {
+		run.Err = err
+		return run
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+
+	transport := &http.Transport{MaxIdleConns: inFlight, MaxIdleConnsPerHost: inFlight, IdleConnTimeout: 90 * time.Second}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	url := srv.URL() + "/api/v2/log/inference"
+
+	self0, _ := ReadProcStats("self")
+	start := time.Now()
+	var next atomic.Int64
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for range inFlight {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(bodies) || ctx.Err() != nil {
+					return
+				}
+				if !postRecord(ctx, client, url, bodies[i]) {
+					failed.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	run.Wall = time.Since(start)
+	self1, _ := ReadProcStats("self")
+	run.SelfCPU = self1.CPU - self0.CPU
+
+	o.count(&run, spans, api.References())
+	if n := failed.Load(); n > 0 {
+		run.Err = fmt.Errorf("%d POSTs failed", n)
+	}
+	if ctx.Err() != nil {
+		run.Err = fmt.Errorf("stopped after %s: %w", o.Timeout, ctx.Err())
+	}
+	return run
+}
+
+func postRecord(ctx context.Context, client *http.Client, url string, body []byte) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("athina-api-key", APIKey)
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// collectorRun sends the requests through the collector to the stand-in
+// (exporter athina) or to a sink (otlp_http) and waits until all arrived.
+func (o LoadOptions) collectorRun(ctx context.Context, spans *Spans, requests []request, exporter string) Run {
+	run := Run{Name: "collector, athina exporter → stand-in", Sent: o.Spans}
+	var api *standin.Server
+	var sink *Sink
+	var handler http.Handler
+	if exporter == "athina" {
+		api = standin.New(APIKey, standin.CountOnly())
+		handler = api
+	} else {
+		run.Name = "collector, otlphttp exporter (json) → sink"
+		sink = &Sink{}
+		handler = sink
+	}
+	srv, err := NewServer(handler)
+	if err != nil {
+		run.Err = err
+		return run
+	}
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	col, otlpEndpoint, err := o.startCollector(ctx, exporter, srv.URL())
+	if err != nil {
+		run.Err = err
+		return run
+	}
+	defer col.Stop(20 * time.Second)
+
+	client := NewOTLPClient(otlpEndpoint, o.Senders)
+	defer client.Close()
+	col0, err := col.Stats()
+	if err != nil {
+		run.Err = err
+		return run
+	}
+	self0, _ := ReadProcStats("self")
+	start := time.Now()
+	sendAll(ctx, client, requests, o.Senders)
+
+	var end time.Time
+	if api != nil {
+		_, err = api.WaitForAccepted(ctx, o.Spans)
+		end = time.Now()
+	} else {
+		end, err = waitFor(ctx, o.Spans, sink.Spans)
+	}
+	col1, statErr := col.Stats()
+	self1, _ := ReadProcStats("self")
+	run.Wall = end.Sub(start)
+	run.CollectorCPU = col1.CPU - col0.CPU
+	run.PeakRSS = col1.HWM
+	run.SelfCPU = self1.CPU - self0.CPU
+	_, run.Refusals, _ = client.Counts()
+
+	// A record sent twice would arrive about now; then the collector stops
+	// and drains whatever it still holds.
+	time.Sleep(time.Second)
+	stopErr := col.Stop(20 * time.Second)
+	if api != nil {
+		o.count(&run, spans, api.References())
+	} else {
+		run.Delivered = min(sink.Spans(), o.Spans)
+		run.Duplicates = max(sink.Spans()-o.Spans, 0)
+		run.Lost = o.Spans - run.Delivered
+	}
+	run.Err = errors.Join(err, statErr, stopErr)
+	return run
+}
+
+func (o LoadOptions) startCollector(ctx context.Context, exporter, endpoint string) (*Collector, string, error) {
+	otlpEndpoint, err := freeEndpoint()
+	if err != nil {
+		return nil, "", err
+	}
+	p := o.Pipeline
+	p.OTLPEndpoint, p.Exporter, p.Endpoint = otlpEndpoint, exporter, endpoint
+	cfgPath := filepath.Join(o.OutDir, "load-"+exporter+".yaml")
+	if err := p.Write(cfgPath); err != nil {
+		return nil, "", err
+	}
+	col, err := StartCollector(ctx, o.Bin, cfgPath, filepath.Join(o.OutDir, "load-"+exporter+".log"),
+		APIKeyEnv+"="+APIKey)
+	return col, otlpEndpoint, err
+}
+
+// sendAll sends every request with senders in flight, each until the
+// receiver accepts it or ctx is done.
+func sendAll(ctx context.Context, client *OTLPClient, requests []request, senders int) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(requests) || ctx.Err() != nil {
+					return
+				}
+				client.SendUntilAccepted(ctx, requests[i].body, requests[i].spans)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// count fills Delivered, Duplicates and Lost from the stand-in's counts by
+// external_reference_id: records of spans 0 … Sent-1 are expected once each.
+func (o LoadOptions) count(run *Run, spans *Spans, refs map[string]int) {
+	expected := 0
+	for i := range run.Sent {
+		n := refs[spans.Ref(i)]
+		expected += n
+		if n == 0 {
+			run.Lost++
+			continue
+		}
+		run.Delivered++
+		run.Duplicates += n - 1
+	}
+	total := 0
+	for _, n := range refs {
+		total += n
+	}
+	run.Duplicates += total - expected // records of spans that were never sent
+}
+
+// freeEndpoint returns a 127.0.0.1:<port> that was free a moment ago.
+func freeEndpoint() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}

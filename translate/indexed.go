@@ -1,0 +1,95 @@
+package translate
+
+import (
+	"cmp"
+	"iter"
+	"slices"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// maxIndex caps the indices of flattened lists (spec S.0.2): an attribute
+// with a larger index is ignored, so a hostile key cannot make a reader
+// build a huge list.
+const maxIndex = 1000
+
+// cutIndex splits "<n>.<rest>", where n is a decimal index up to maxIndex.
+// ok is false for anything else: gen_ai.prompt.name, a negative or huge
+// index, "1e9".
+func cutIndex(s string) (n int, rest string, ok bool) {
+	i := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = n*10 + int(s[i]-'0')
+		if n > maxIndex {
+			return 0, "", false
+		}
+	}
+	if i == 0 || i == len(s) || s[i] != '.' {
+		return 0, "", false
+	}
+	return n, s[i+1:], true
+}
+
+// flatItem is one attribute of a flattened list: <prefix><n>.<rest>.
+type flatItem struct {
+	n    int
+	rest string
+	v    pcommon.Value
+}
+
+// flatList holds the attributes of one flattened list ([OLL]
+// gen_ai.prompt.N.*, [OI] llm.input_messages.N.*). It is sparse: gaps left by
+// attribute limits cost nothing.
+type flatList []flatItem
+
+// add keeps the attribute key=v when key is prefix followed by an index,
+// and reports whether it was.
+func (l *flatList) add(key, prefix string, v pcommon.Value) bool {
+	rest, ok := strings.CutPrefix(key, prefix)
+	if !ok {
+		return false
+	}
+	n, rest, ok := cutIndex(rest)
+	if ok {
+		*l = append(*l, flatItem{n, rest, v})
+	}
+	return ok
+}
+
+// groups yields the items of each index, lowest index first.
+func (l flatList) groups() iter.Seq2[int, flatList] {
+	slices.SortStableFunc(l, func(a, b flatItem) int { return cmp.Compare(a.n, b.n) })
+	return func(yield func(int, flatList) bool) {
+		for start := 0; start < len(l); {
+			end := start + 1
+			for end < len(l) && l[end].n == l[start].n {
+				end++
+			}
+			if !yield(l[start].n, l[start:end]) {
+				return
+			}
+			start = end
+		}
+	}
+}
+
+// get returns the value of the item whose rest is key, or the zero Value.
+func (l flatList) get(key string) pcommon.Value {
+	for i := range l {
+		if l[i].rest == key {
+			return l[i].v
+		}
+	}
+	return pcommon.Value{}
+}
+
+// sub returns the nested list under prefix: the items whose rest is
+// prefix followed by an index ("tool_calls.0.id" under "tool_calls.").
+func (l flatList) sub(prefix string) flatList {
+	var out flatList
+	for i := range l {
+		out.add(l[i].rest, prefix, l[i].v)
+	}
+	return out
+}

@@ -1,0 +1,430 @@
+package translate
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// Keys of OpenInference (Arize), spec section C.
+const (
+	keyOISpanKind  = "openinference.span.kind"
+	keyOIModelName = "llm.model_name"
+
+	keyOIInput    = "llm.input_messages."  // llm.input_messages.<N>.message.*
+	keyOIOutput   = "llm.output_messages." // llm.output_messages.<N>.message.*
+	keyOITools    = "llm.tools."           // llm.tools.<N>.tool.json_schema
+	keyOIPrompts  = "llm.prompts."         // legacy completions: llm.prompts.<N>.prompt.text
+	keyOIChoices  = "llm.choices."         // legacy completions: llm.choices.<N>.completion.text
+	keyOIEmbedded = "embedding.embeddings."
+
+	eventOIFirstToken = "First Token Stream Event"
+)
+
+// classifyOpenInference classifies by openinference.span.kind (spec S.1
+// C1, the highest priority: OpenInference spans may dual-emit gen_ai.*).
+func classifyOpenInference(kind pcommon.Value) class {
+	k, ok := strValue(kind)
+	if !ok {
+		return classUnknown
+	}
+	switch {
+	case strings.EqualFold(k, "LLM"):
+		return classLLM
+	case strings.EqualFold(k, "EMBEDDING"):
+		return classEmbedding
+	case strings.EqualFold(k, "RETRIEVER"), strings.EqualFold(k, "RERANKER"):
+		return classRetriever
+	case strings.EqualFold(k, "TOOL"):
+		return classTool
+	case strings.EqualFold(k, "AGENT"):
+		return classAgent
+	case strings.EqualFold(k, "CHAIN"), strings.EqualFold(k, "GUARDRAIL"),
+		strings.EqualFold(k, "EVALUATOR"), strings.EqualFold(k, "PROMPT"):
+		return classOther
+	}
+	return classUnknown
+}
+
+// readOpenInference reads the flattened messages, tools, token counts,
+// invocation parameters, cost and prompt template.
+func readOpenInference(in spanInput, d *draft) {
+	var (
+		input, output, tools, prompts, choices, embedded flatList
+		promptTokens, completionTokens, totalTokens      pcommon.Value
+		params, finish, cost                             pcommon.Value
+	)
+	for k, v := range in.span.Attributes().All() {
+		if input.add(k, keyOIInput, v) || output.add(k, keyOIOutput, v) || tools.add(k, keyOITools, v) ||
+			prompts.add(k, keyOIPrompts, v) || choices.add(k, keyOIChoices, v) || embedded.add(k, keyOIEmbedded, v) {
+			continue
+		}
+		switch k {
+		case "llm.response.model_name":
+			d.model.offer(modelOIResponse, str(v))
+		case keyOIModelName:
+			d.model.offer(modelOIName, str(v))
+		case "llm.request.model_name":
+			d.model.offer(modelOIRequest, str(v))
+		case "embedding.model_name":
+			d.model.offer(modelOIEmbedding, str(v))
+		case "llm.provider", "llm.system":
+			d.setCustom("provider", str(v))
+		case "llm.token_count.prompt":
+			promptTokens = v
+		case "llm.token_count.completion":
+			completionTokens = v
+		case "llm.token_count.total":
+			totalTokens = v
+		case "llm.token_count.prompt_details.cache_read":
+			d.setDetail(customCacheRead, v)
+		case "llm.token_count.prompt_details.cache_write":
+			d.setDetail(customCacheWrite, v)
+		case "llm.token_count.completion_details.reasoning":
+			d.setDetail(customReasoning, v)
+		case "llm.invocation_parameters":
+			params = v
+		case "llm.finish_reason":
+			finish = v
+		case "llm.cost.total":
+			cost = v
+		case "llm.prompt_template.template":
+			d.setCustom("prompt_template", str(v))
+		case "llm.prompt_template.version":
+			d.setCustom("prompt_version", str(v))
+		case "llm.prompt_template.variables":
+			if vars := jsonObject(str(v)); vars != nil {
+				d.setCustom("prompt_variables", vars)
+			}
+		}
+	}
+	d.setTokens(promptTokens, completionTokens, totalTokens)
+	if f, ok := floatValue(cost); ok && f >= 0 {
+		setOnce(&d.rec.Cost, f)
+	}
+
+	if d.class == classEmbedding {
+		if d.rec.Prompt == nil {
+			var texts []string
+			for _, item := range embedded.groups() {
+				texts = append(texts, str(item.get("embedding.text")))
+			}
+			d.rec.Prompt = userMessages(texts)
+		}
+	} else {
+		readOIContent(input, output, prompts, choices, d)
+		if r := str(finish); r != "" {
+			d.setFinishReasons([]string{r})
+		}
+	}
+	if d.rec.Tools == nil && len(tools) > 0 {
+		for _, item := range tools.groups() {
+			if t, ok := toolFromJSON(str(item.get("tool.json_schema"))); ok {
+				d.rec.Tools = append(d.rec.Tools, t)
+			}
+		}
+	}
+	readInvocationParameters(params, d)
+	readFirstTokenEvent(in, d)
+}
+
+// readOIContent reads the prompt from llm.input_messages (or the legacy
+// llm.prompts) and the response from the first llm.output_messages (or
+// llm.choices).
+func readOIContent(input, output, prompts, choices flatList, d *draft) {
+	if d.rec.Prompt == nil {
+		if len(input) > 0 {
+			d.setPrompt(oiMessages(input), "")
+		} else if len(prompts) > 0 {
+			var texts []string
+			for _, item := range prompts.groups() {
+				texts = append(texts, str(item.get("prompt.text")))
+			}
+			d.rec.Prompt = userMessages(texts)
+		}
+	}
+	if d.responseSet {
+		return
+	}
+	if len(output) > 0 {
+		d.setResponse(oiMessages(output), "")
+	}
+	for _, item := range choices.groups() {
+		d.setResponse(nil, str(item.get("completion.text")))
+		break
+	}
+}
+
+// oiMessages rebuilds llm.{input,output}_messages.<N>.message.* in index
+// order; gaps are skipped.
+func oiMessages(l flatList) []wireMessage {
+	var msgs []wireMessage
+	for _, item := range l.groups() {
+		m := wireMessage{
+			Role:       anyText(str(item.get("message.role"))),
+			Name:       anyText(str(item.get("message.name"))),
+			ToolCallID: anyText(str(item.get("message.tool_call_id"))),
+		}
+		if parts := oiContents(item.sub("message.contents.")); parts != nil {
+			m.Content = parts
+		} else if text := str(item.get("message.content")); text != "" {
+			m.Content = jsonString(text)
+		}
+		for _, call := range item.sub("message.tool_calls.").groups() {
+			var c wireToolCall
+			c.ID = anyText(str(call.get("tool_call.id")))
+			c.Function.Name = anyText(str(call.get("tool_call.function.name")))
+			c.Function.Arguments = textValue(call.get("tool_call.function.arguments"))
+			m.ToolCalls = append(m.ToolCalls, c)
+		}
+		// Legacy OpenAI function calling.
+		if name := str(item.get("message.function_call_name")); name != "" {
+			var c wireToolCall
+			c.Function.Name = anyText(name)
+			c.Function.Arguments = textValue(item.get("message.function_call_arguments_json"))
+			m.ToolCalls = append(m.ToolCalls, c)
+		}
+		if !m.empty() {
+			msgs = append(msgs, m)
+		}
+	}
+	return msgs
+}
+
+// oiContents builds OpenAI content parts from message.contents.<K>.
+// message_content.*: text and images; audio, reasoning and the rest have no
+// OpenAI place and are dropped. nil when there is no text or image.
+func oiContents(l flatList) json.RawMessage {
+	b := []byte{'['}
+	n := 0
+	for _, item := range l.groups() {
+		text, url := item.get("message_content.text"), str(item.get("message_content.image.image.url"))
+		switch kind := str(item.get("message_content.type")); {
+		case kind == "text" || (kind == "" && present(text)):
+			b = appendSep(b, &n)
+			b = append(b, `{"type":"text","text":`...)
+			b = appendJSONString(b, str(text))
+		case (kind == "image" || kind == "") && url != "":
+			b = appendSep(b, &n)
+			b = append(b, `{"type":"image_url","image_url":{"url":`...)
+			b = appendJSONString(b, url)
+			b = append(b, '}')
+		default:
+			continue
+		}
+		b = append(b, '}')
+	}
+	if n == 0 {
+		return nil
+	}
+	return append(b, ']')
+}
+
+func appendSep(b []byte, n *int) []byte {
+	if *n > 0 {
+		b = append(b, ',')
+	}
+	*n++
+	return b
+}
+
+// readInvocationParameters maps llm.invocation_parameters (the request's
+// parameters as JSON, minus messages) to model options and, when the span
+// lists no tools of its own, its tools. Keys without a ModelOptions field
+// go to extra_options; model, messages and tools are content, not options.
+func readInvocationParameters(v pcommon.Value, d *draft) {
+	params := jsonObject(str(v))
+	if params == nil {
+		return
+	}
+	if raw, ok := params["tools"]; ok && d.rec.Tools == nil {
+		if data, err := json.Marshal(raw); err == nil {
+			d.rec.Tools = readTools(pcommon.NewValueStr(string(data)))
+		}
+	}
+	if f, ok := jsonFloat(params["temperature"]); ok {
+		setOnce(&d.options().Temperature, f)
+	}
+	if f, ok := jsonFloat(params["top_p"]); ok {
+		setOnce(&d.options().TopP, f)
+	}
+	for _, k := range [...]string{"max_completion_tokens", "max_tokens", "max_output_tokens"} {
+		if f, ok := jsonFloat(params[k]); ok {
+			if n, ok := wholeNumber(f); ok {
+				setOnce(&d.options().MaxCompletionTokens, n)
+			}
+		}
+	}
+	for _, k := range [...]string{"stop", "stop_sequences"} {
+		if stop := jsonStrings(params[k]); stop != nil && d.options().Stop == nil {
+			d.options().Stop = stop
+		}
+	}
+	for k, raw := range params {
+		switch k {
+		case "model", "messages", "tools", "temperature", "top_p",
+			"max_completion_tokens", "max_tokens", "max_output_tokens", "stop", "stop_sequences":
+		default:
+			if raw != nil {
+				d.setExtra(k, raw)
+			}
+		}
+	}
+}
+
+// readFirstTokenEvent turns OpenInference's first-token event into the time
+// to the first chunk.
+func readFirstTokenEvent(in spanInput, d *draft) {
+	events := in.span.Events()
+	for i := 0; i < events.Len(); i++ {
+		if ev := events.At(i); ev.Name() == eventOIFirstToken {
+			if at, start := ev.Timestamp(), in.span.StartTimestamp(); at >= start && start > 0 {
+				d.setTTFT(float64(at-start) / 1e6)
+			}
+			return
+		}
+	}
+}
+
+// readOpenInferenceRaw falls back on the raw request and response
+// (input.value, output.value; spec S.4 tier 9) when nothing structured
+// gave the prompt or response: an OpenAI request's messages, a response's
+// first choice, or plain text.
+func readOpenInferenceRaw(in spanInput, d *draft) {
+	if d.rec.Prompt != nil && (d.responseSet || d.class == classEmbedding) {
+		return
+	}
+	attrs := in.span.Attributes()
+	if input := str(getAttr(attrs, "input.value")); input != "" && d.rec.Prompt == nil {
+		d.rec.Prompt = rawPrompt(input, d.class)
+	}
+	if output := str(getAttr(attrs, "output.value")); output != "" && !d.responseSet && d.class != classEmbedding {
+		d.setResponse(rawResponse(output))
+	}
+}
+
+// rawPrompt reads input.value: the messages of an OpenAI request, the input
+// texts of an embeddings request, or the text itself.
+func rawPrompt(input string, c class) []Message {
+	data := bytes.TrimSpace([]byte(input))
+	if len(data) > 0 && data[0] == '{' {
+		var req struct {
+			Messages json.RawMessage `json:"messages"`
+			Prompt   anyText         `json:"prompt"`
+			Input    json.RawMessage `json:"input"`
+		}
+		if decodeJSON(data, &req) {
+			switch {
+			case len(req.Messages) > 0:
+				if msgs, text := decodeMessages(string(req.Messages)); text == "" && len(msgs) > 0 {
+					return promptOf(msgs, "")
+				}
+			case req.Prompt != "":
+				return userMessages([]string{string(req.Prompt)})
+			case c == classEmbedding && len(req.Input) > 0:
+				data = req.Input
+			}
+		}
+	}
+	if c == classEmbedding && len(data) > 0 && data[0] == '[' {
+		var texts []string
+		if json.Unmarshal(data, &texts) == nil {
+			return userMessages(texts)
+		}
+	}
+	return userMessages([]string{input})
+}
+
+// rawResponse reads output.value: the first choice of an OpenAI chat or
+// completion response, or the text itself.
+func rawResponse(output string) ([]wireMessage, string) {
+	data := bytes.TrimSpace([]byte(output))
+	if len(data) > 0 && data[0] == '{' {
+		var resp struct {
+			Choices []struct {
+				Message      *wireMessage `json:"message"`
+				Text         anyText      `json:"text"`
+				FinishReason anyText      `json:"finish_reason"`
+			} `json:"choices"`
+		}
+		if decodeJSON(data, &resp) && len(resp.Choices) > 0 {
+			c := resp.Choices[0]
+			if c.Message != nil {
+				return []wireMessage{*c.Message}, ""
+			}
+			return nil, string(c.Text)
+		}
+	}
+	return nil, output
+}
+
+// userMessages makes one user message of each non-empty text.
+func userMessages(texts []string) []Message {
+	var out []Message
+	for _, t := range texts {
+		if t != "" {
+			out = append(out, Message{Role: "user", Content: jsonString(t)})
+		}
+	}
+	return out
+}
+
+// jsonObject decodes a JSON object held in a string (numbers kept exact),
+// or returns nil.
+func jsonObject(s string) map[string]any {
+	data := contentJSON(s)
+	if len(data) == 0 || data[0] != '{' {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if dec.Decode(&m) != nil {
+		return nil
+	}
+	return m
+}
+
+// jsonFloat reads a number decoded by jsonObject.
+func jsonFloat(raw any) (float64, bool) {
+	switch v := raw.(type) {
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil && finite(f)
+	case string:
+		return floatValue(pcommon.NewValueStr(v))
+	}
+	return 0, false
+}
+
+// jsonStrings reads a string or a list of strings decoded by jsonObject;
+// stop sequences may be whitespace, so nothing is trimmed.
+func jsonStrings(raw any) []string {
+	switch v := raw.(type) {
+	case string:
+		if v != "" {
+			return []string{v}
+		}
+	case []any:
+		var out []string
+		for _, item := range v {
+			if s, ok := item.(string); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// toolFromJSON reads one tool definition given as JSON text.
+func toolFromJSON(s string) (Tool, bool) {
+	var def wireTool
+	data := contentJSON(s)
+	if len(data) == 0 || data[0] != '{' || !decodeJSON(data, &def) {
+		return Tool{}, false
+	}
+	return def.openAI()
+}

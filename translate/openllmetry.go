@@ -1,0 +1,256 @@
+package translate
+
+import (
+	"encoding/json"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Keys of OpenLLMetry (Traceloop), spec section B. Its newest packages
+// write gen_ai.input.messages and friends, which readGenAI reads; older
+// ones, and several packages still today, write the indexed form read
+// here.
+const (
+	keyRequestType       = "llm.request.type"
+	keyTraceloopSpanKind = "traceloop.span.kind"
+
+	keyOLLPrompt     = "gen_ai.prompt."     // gen_ai.prompt.<N>.{role,content,tool_call_id,tool_calls.<M>.*}
+	keyOLLCompletion = "gen_ai.completion." // gen_ai.completion.<N>.{…,finish_reason,refusal}
+	keyOLLFunctions  = "llm.request.functions."
+
+	keyOLLTemplateVariables = "traceloop.prompt.template_variables."
+)
+
+// classifyOpenLLMetry classifies by llm.request.type, vector-database
+// result events and traceloop.span.kind (spec S.1 C4).
+func classifyOpenLLMetry(s *signals, events ptrace.SpanEventSlice) class {
+	if t, ok := strValue(s.requestType); ok {
+		switch strings.ToLower(t) {
+		case "chat", "completion":
+			return classLLM
+		case "embedding":
+			return classEmbedding
+		case "rerank":
+			return classOther
+		}
+	}
+	if s.dbSystem && hasVectorResults(events) {
+		return classRetriever
+	}
+	if k, ok := strValue(s.spanKind); ok {
+		switch strings.ToLower(k) {
+		case "workflow", "task":
+			return classOther
+		case "agent":
+			return classAgent
+		case "tool":
+			return classTool
+		}
+	}
+	return classUnknown
+}
+
+// Vector-database spans record each hit as an event.
+const (
+	eventQueryResult  = "db.query.result"
+	eventSearchResult = "db.search.result"
+)
+
+func hasVectorResults(events ptrace.SpanEventSlice) bool {
+	for i := 0; i < events.Len(); i++ {
+		if name := events.At(i).Name(); name == eventQueryResult || name == eventSearchResult {
+			return true
+		}
+	}
+	return false
+}
+
+// readOpenLLMetry reads the indexed prompt and completion, the legacy
+// function definitions, usage totals and the llm.* request options. Keys it
+// shares with the GenAI conventions (gen_ai.usage.*, gen_ai.request.*)
+// are readGenAI's.
+func readOpenLLMetry(in spanInput, d *draft) {
+	var (
+		prompt, completion, functions flatList
+		total, finish                 pcommon.Value
+	)
+	for k, v := range in.span.Attributes().All() {
+		if prompt.add(k, keyOLLPrompt, v) || completion.add(k, keyOLLCompletion, v) || functions.add(k, keyOLLFunctions, v) {
+			continue
+		}
+		switch k {
+		case "llm.usage.total_tokens":
+			total = v
+		case "gen_ai.usage.cache_read_input_tokens":
+			d.setDetail(customCacheRead, v)
+		case "gen_ai.usage.cache_creation_input_tokens":
+			d.setDetail(customCacheWrite, v)
+		case "gen_ai.usage.reasoning_tokens", "llm.usage.reasoning_tokens":
+			d.setDetail(customReasoning, v)
+		case "llm.response.finish_reason", "llm.response.stop_reason",
+			"gen_ai.response.finish_reason", "gen_ai.response.stop_reason":
+			finish = v
+		case "llm.chat.stop_sequences":
+			if stop := stringsValue(v); stop != nil && d.options().Stop == nil {
+				d.options().Stop = stop
+			}
+		case "llm.top_k":
+			if n, ok := numberValue(v); ok {
+				d.setExtra("top_k", n)
+			}
+		case "llm.frequency_penalty", "llm.presence_penalty",
+			"llm.request.repetition_penalty", "gen_ai.request.repetition_penalty":
+			if f, ok := floatValue(v); ok {
+				d.setExtra(k[strings.LastIndexByte(k, '.')+1:], f)
+			}
+		case "gen_ai.request.n":
+			if n, ok := intValue(v); ok {
+				d.setExtra("n", n)
+			}
+		case "gen_ai.is_streaming", "llm.is_streaming":
+			if b, ok := boolValue(v); ok {
+				d.setExtra("stream", b)
+			}
+		case "gen_ai.request.reasoning_effort", "llm.request.reasoning_effort":
+			if s := str(v); s != "" {
+				d.setExtra("reasoning_effort", s)
+			}
+		case "gen_ai.request.structured_output_schema":
+			if s := str(v); s != "" {
+				d.setExtra("structured_output_schema", s)
+			}
+		case "traceloop.prompt.version":
+			d.setCustom("prompt_version", str(v))
+		case "traceloop.prompt.template":
+			d.setCustom("prompt_template", str(v))
+		case "traceloop.workflow.name":
+			d.setCustom("workflow_name", str(v))
+		}
+	}
+	readPromptVariables(in.span.Attributes(), keyOLLTemplateVariables, d)
+	d.setTokens(pcommon.Value{}, pcommon.Value{}, total)
+
+	if d.rec.Prompt == nil && len(prompt) > 0 {
+		d.setPrompt(indexedMessages(prompt), "")
+	}
+	if len(completion) > 0 {
+		choices := indexedMessages(completion)
+		if !d.responseSet {
+			d.setResponse(choices, "")
+		}
+		var reasons []string
+		for i := range choices {
+			if r := choices[i].FinishReason; r != "" {
+				reasons = append(reasons, string(r))
+			}
+		}
+		d.setFinishReasons(reasons)
+	}
+	if r := str(finish); r != "" {
+		d.setFinishReasons([]string{r})
+	}
+	if d.rec.Tools == nil && len(functions) > 0 {
+		d.rec.Tools = indexedFunctions(functions)
+	}
+}
+
+// indexedMessages rebuilds the messages of gen_ai.prompt.<N>.* or
+// gen_ai.completion.<N>.*, in index order; gaps are skipped.
+func indexedMessages(l flatList) []wireMessage {
+	var msgs []wireMessage
+	for _, item := range l.groups() {
+		m := wireMessage{
+			Role:         anyText(str(item.get("role"))),
+			Name:         anyText(str(item.get("name"))),
+			Content:      indexedContent(item.get("content")),
+			ToolCallID:   anyText(str(item.get("tool_call_id"))),
+			FinishReason: anyText(str(item.get("finish_reason"))),
+		}
+		if len(m.Content) == 0 {
+			// A refused request answers with the refusal text.
+			m.Content = indexedContent(item.get("refusal"))
+		}
+		for _, call := range item.sub("tool_calls.").groups() {
+			m.ToolCalls = append(m.ToolCalls, indexedToolCall(call))
+		}
+		// Before mid-2024 only the first call was recorded, as function_call.
+		if name := str(item.get("function_call.name")); name != "" {
+			var c wireToolCall
+			c.Function.Name = anyText(name)
+			c.Function.Arguments = textValue(item.get("function_call.arguments"))
+			m.ToolCalls = append(m.ToolCalls, c)
+		}
+		if !m.empty() {
+			msgs = append(msgs, m)
+		}
+	}
+	return msgs
+}
+
+// indexedToolCall reads tool_calls.<M>.{id,name,arguments}; some packages
+// nest name and arguments under function.
+func indexedToolCall(l flatList) wireToolCall {
+	var c wireToolCall
+	c.ID = anyText(str(l.get("id")))
+	c.Function.Name = anyText(firstString(str(l.get("name")), str(l.get("function.name"))))
+	c.Function.Arguments = textValue(l.get("arguments"))
+	if c.Function.Arguments == "" {
+		c.Function.Arguments = textValue(l.get("function.arguments"))
+	}
+	return c
+}
+
+// indexedContent returns message content: text as a JSON string, or the
+// OpenAI content-part array that multimodal content was serialised to.
+func indexedContent(v pcommon.Value) json.RawMessage {
+	text := str(v)
+	if text == "" {
+		return nil
+	}
+	if data := []byte(strings.TrimSpace(text)); len(data) > 0 && data[0] == '[' && isContentParts(data) {
+		return rawJSON(data)
+	}
+	return jsonString(text)
+}
+
+// isContentParts reports whether data is a JSON array of OpenAI content
+// parts (objects with a type), not text that happens to start with "[".
+func isContentParts(data []byte) bool {
+	var parts []struct {
+		Type *string `json:"type"`
+	}
+	if json.Unmarshal(data, &parts) != nil || len(parts) == 0 {
+		return false
+	}
+	for _, p := range parts {
+		if p.Type == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// indexedFunctions reads llm.request.functions.<N>.{name,description,
+// parameters} into tools.
+func indexedFunctions(l flatList) []Tool {
+	var tools []Tool
+	for _, item := range l.groups() {
+		def := wireTool{
+			Name:        anyText(str(item.get("name"))),
+			Description: anyText(str(item.get("description"))),
+		}
+		if p := item.get("parameters"); present(p) {
+			if p.Type() == pcommon.ValueTypeStr {
+				def.Parameters = json.RawMessage(p.Str())
+			} else {
+				def.Parameters = valueJSON(p)
+			}
+		}
+		if t, ok := def.openAI(); ok {
+			tools = append(tools, t)
+		}
+	}
+	return tools
+}

@@ -1,0 +1,258 @@
+package translate
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// vercelMessage is one message of ai.prompt.messages: the AI SDK's own
+// format, not OpenAI's. content is a string or a list of parts.
+type vercelMessage struct {
+	Role    anyText         `json:"role"`
+	Content json.RawMessage `json:"content"`
+}
+
+// vercelPart is a content part, a tool call of ai.response.toolCalls, or a
+// tool result. Fields renamed across versions are both here: args (v4) /
+// input (v5+) of a tool call, result (v4) / output (v5+) of a tool result,
+// mimeType (v4) / mediaType (v5+).
+type vercelPart struct {
+	Type       anyText       `json:"type"`
+	Text       anyText       `json:"text"`
+	Image      anyText       `json:"image"`
+	Data       anyText       `json:"data"`
+	MimeType   anyText       `json:"mimeType"`
+	MediaType  anyText       `json:"mediaType"`
+	Filename   anyText       `json:"filename"`
+	ToolCallID anyText       `json:"toolCallId"`
+	ToolName   anyText       `json:"toolName"`
+	Args       anyText       `json:"args"`
+	Input      anyText       `json:"input"`
+	Result     anyText       `json:"result"`
+	Output     *vercelOutput `json:"output"`
+}
+
+// vercelOutput is a v5+ tool result: {type: text|json|error-text|
+// error-json|content, value}.
+type vercelOutput struct {
+	Type  anyText         `json:"type"`
+	Value json.RawMessage `json:"value"`
+}
+
+// vercelPrompt converts ai.prompt.messages to OpenAI messages (spec S.6).
+// Text that is no message list becomes one user message.
+func vercelPrompt(s string) []Message {
+	data := contentJSON(s)
+	var msgs []vercelMessage
+	if len(data) == 0 || data[0] != '[' || !decodeJSON(data, &msgs) {
+		return userMessages([]string{s})
+	}
+	out := make([]Message, 0, len(msgs)+1)
+	for i := range msgs {
+		out = appendVercel(out, &msgs[i])
+	}
+	return out
+}
+
+// vercelCallPrompt reads the wrapper's ai.prompt, {system?, prompt?,
+// messages?}: the prompt of the whole call when no provider-call prompt
+// was recorded.
+func vercelCallPrompt(s, system string) ([]Message, string) {
+	var p struct {
+		System   anyText         `json:"system"`
+		Prompt   json.RawMessage `json:"prompt"`
+		Messages json.RawMessage `json:"messages"`
+	}
+	data := contentJSON(s)
+	if len(data) == 0 || data[0] != '{' || !decodeJSON(data, &p) {
+		return userMessages([]string{s}), system
+	}
+	if system == "" {
+		system = string(p.System)
+	}
+	switch {
+	case len(p.Messages) > 0 && p.Messages[0] == '[':
+		return vercelPrompt(string(p.Messages)), system
+	case len(p.Prompt) > 0 && p.Prompt[0] == '[':
+		return vercelPrompt(string(p.Prompt)), system
+	case len(p.Prompt) > 0 && p.Prompt[0] == '"':
+		text, _ := unquote(p.Prompt)
+		return userMessages([]string{text}), system
+	}
+	return nil, system
+}
+
+// appendVercel converts one message. Tool results become tool messages:
+// after the assistant message that made them (provider-executed tools),
+// before any other.
+func appendVercel(out []Message, m *vercelMessage) []Message {
+	role := normalizeRole(string(m.Role), "user")
+	raw := rawJSON(m.Content)
+	if len(raw) == 0 {
+		return out
+	}
+	if raw[0] != '[' {
+		return append(out, Message{Role: role, Content: openAIContent(raw)})
+	}
+	var parts []vercelPart
+	if !decodeJSON(raw, &parts) {
+		return append(out, Message{Role: role, Content: jsonString(string(raw))})
+	}
+
+	var (
+		texts   []string
+		media   int
+		calls   []ToolCall
+		results []Message
+	)
+	for i := range parts {
+		p := &parts[i]
+		switch p.Type {
+		case "text":
+			texts = append(texts, string(p.Text))
+		case "image", "file":
+			media++
+		case "tool-call":
+			calls = append(calls, ToolCall{
+				ID:       string(p.ToolCallID),
+				Type:     "function",
+				Function: FunctionCall{Name: string(p.ToolName), Arguments: arguments(firstText(p.Input, p.Args))},
+			})
+		case "tool-result":
+			results = append(results, Message{Role: "tool", Content: jsonString(p.resultText()), ToolCallID: string(p.ToolCallID)})
+		}
+	}
+	if role != "assistant" {
+		out = append(out, results...)
+	}
+	if len(texts) > 0 || media > 0 || calls != nil {
+		msg := Message{Role: role, ToolCalls: calls}
+		if media > 0 {
+			msg.Content = vercelContentParts(parts)
+		} else if len(texts) > 0 {
+			msg.Content = jsonString(strings.Join(texts, "\n"))
+		}
+		out = append(out, msg)
+	}
+	if role == "assistant" {
+		out = append(out, results...)
+	}
+	return out
+}
+
+// resultText is a tool result as message content: text as it is, JSON
+// values as their JSON text, the text parts of a content result.
+func (p *vercelPart) resultText() string {
+	if p.Output == nil {
+		return string(p.Result)
+	}
+	value := rawJSON(p.Output.Value)
+	switch p.Output.Type {
+	case "text", "error-text":
+		if len(value) > 0 && value[0] == '"' {
+			s, _ := unquote(value)
+			return s
+		}
+	case "content":
+		if s := contentText(value); s != "" {
+			return s
+		}
+	}
+	return string(value)
+}
+
+// vercelContentParts builds an OpenAI content-part array from text, image
+// and file parts, in their order.
+func vercelContentParts(parts []vercelPart) json.RawMessage {
+	b := []byte{'['}
+	n := 0
+	for i := range parts {
+		p := &parts[i]
+		mediaType := string(firstText(p.MediaType, p.MimeType))
+		switch {
+		case p.Type == "text":
+			b = appendSep(b, &n)
+			b = append(b, `{"type":"text","text":`...)
+			b = appendJSONString(b, string(p.Text))
+		case p.Type == "image" || (p.Type == "file" && strings.HasPrefix(mediaType, "image/")):
+			b = appendSep(b, &n)
+			b = append(b, `{"type":"image_url","image_url":{"url":`...)
+			b = appendJSONString(b, dataURL(string(firstText(p.Image, p.Data)), mediaType, "image/*"))
+			b = append(b, '}')
+		case p.Type == "file":
+			b = appendSep(b, &n)
+			b = append(b, `{"type":"file","file":{`...)
+			if p.Filename != "" {
+				b = append(b, `"filename":`...)
+				b = appendJSONString(b, string(p.Filename))
+				b = append(b, ',')
+			}
+			b = append(b, `"file_data":`...)
+			b = appendJSONString(b, dataURL(string(p.Data), mediaType, "application/octet-stream"))
+			b = append(b, '}')
+		default:
+			continue
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// dataURL returns a URL for media given as a URL or as base64 data.
+func dataURL(data, mediaType, fallback string) string {
+	if strings.HasPrefix(data, "data:") || strings.HasPrefix(data, "http://") || strings.HasPrefix(data, "https://") {
+		return data
+	}
+	if mediaType == "" {
+		mediaType = fallback
+	}
+	return "data:" + mediaType + ";base64," + data
+}
+
+// vercelToolCalls reads ai.response.toolCalls: v4 {toolCallType,
+// toolCallId, toolName, args: JSON text}, v5+ {type:"tool-call",
+// toolCallId, toolName, input: object}.
+func vercelToolCalls(s string) []ToolCall {
+	data := contentJSON(s)
+	var parts []vercelPart
+	if len(data) == 0 || data[0] != '[' || !decodeJSON(data, &parts) {
+		return nil
+	}
+	var calls []ToolCall
+	for i := range parts {
+		p := &parts[i]
+		if p.ToolName == "" {
+			continue
+		}
+		calls = append(calls, ToolCall{
+			ID:       string(p.ToolCallID),
+			Type:     "function",
+			Function: FunctionCall{Name: string(p.ToolName), Arguments: arguments(firstText(p.Input, p.Args))},
+		})
+	}
+	return calls
+}
+
+// vercelToolChoice maps ai.prompt.toolChoice to OpenAI's tool_choice:
+// {type:"auto"|"none"|"required"} → the string, {type:"tool", toolName} →
+// {type:"function", function:{name}}.
+func vercelToolChoice(s string) any {
+	var c struct {
+		Type     anyText `json:"type"`
+		ToolName anyText `json:"toolName"`
+	}
+	data := contentJSON(s)
+	if len(data) == 0 {
+		return nil
+	}
+	if data[0] != '{' || !decodeJSON(data, &c) {
+		return string(data)
+	}
+	if c.Type == "tool" && c.ToolName != "" {
+		return map[string]any{"type": "function", "function": map[string]any{"name": string(c.ToolName)}}
+	}
+	if c.Type == "" {
+		return nil
+	}
+	return string(c.Type)
+}
