@@ -19,7 +19,7 @@ MDATAGEN         := $(TOOLS_DIR)/mdatagen-$(MDATAGEN_VERSION)
 COLLECTOR_SRC := builder-config.yaml go.mod go.sum \
 	$(shell find . -name '*.go' -not -name '*_test.go' -not -path './build/*' -not -path './.tools/*' 2>/dev/null)
 
-.PHONY: tools build demo test generate clean load load-backpressure
+.PHONY: tools build demo test fuzz generate clean load load-backpressure
 
 tools: $(OCB_STAMP)
 
@@ -54,6 +54,19 @@ load-backpressure: build
 
 test: build
 	OTELCOL_ATHINA_BIN=$(OTELCOL_BIN) $(GO) test -count=1 ./...
+
+# Fuzzes the translation of hostile span input (translate/fuzz_test.go),
+# each target for FUZZTIME; CI runs it after the tests. A failing input is
+# written to translate/testdata/fuzz/<target>/, where every `make test`
+# replays it. Minimizing a large new input is capped, so that the fuzzing
+# time goes to fuzzing.
+FUZZTIME     ?= 20s
+FUZZ_TARGETS := FuzzTraces FuzzSpanAttributes
+
+fuzz:
+	for target in $(FUZZ_TARGETS); do \
+	  $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./translate || exit 1; \
+	done
 
 # Regenerates exporter/internal/metadata, the generated tests and
 # documentation.md from exporter/metadata.yaml. mdatagen names the test

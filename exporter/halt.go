@@ -20,6 +20,9 @@ var errHalted = errors.New("athina exporter is shutting down and the API is not 
 // unreachable, retrying is over). The records go back as retryable: a
 // persistent queue keeps them for the next start; an in-memory queue drops
 // them, as it would have after the retries it no longer makes.
+//
+// Known gap: outside shutdown a hung API still costs one timeout per
+// max_concurrency records of a batch; that needs a circuit breaker, not built yet.
 type halt struct {
 	ctx      context.Context // cancelled when halted
 	cancel   context.CancelCauseFunc

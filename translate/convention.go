@@ -49,7 +49,7 @@ type draft struct {
 	// prepended to the prompt at the end unless the prompt has its own.
 	system string
 
-	model ranked  // language_model_id candidates (ranks in model.go)
+	model ranked  // language_model_id candidates (ranks below)
 	seg   segment // session, user, customer, environment, slug, tags, metadata
 
 	// query is the retrieval query of the RAG context, the user_query when
@@ -94,12 +94,6 @@ func setInt(dst **int64, v pcommon.Value) {
 func setOnce[T any](dst **T, v T) {
 	if *dst == nil {
 		*dst = &v
-	}
-}
-
-func setString(dst *string, v pcommon.Value) {
-	if *dst == "" {
-		*dst = str(v)
 	}
 }
 

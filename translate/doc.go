@@ -5,19 +5,27 @@
 // and the counts in a [Result].
 //
 // A span becomes a record only when it records one model call (an LLM span:
-// chat, text completion, content generation). Embeddings, retrieval, tool,
-// agent and workflow spans are skipped, as are spans that carry no model
-// call at all. Skipping is the common case, so it looks at a couple of
-// attributes and allocates nothing.
+// chat, text completion, content generation), and, with
+// [Options.IncludeEmbeddings], an embeddings call. Retrieval, tool, agent,
+// workflow and wrapper spans are skipped, as are spans that carry no model
+// call at all. Skipping is the common case, so classification reads each
+// attribute once and allocates nothing (classify.go).
 //
-// Each attribute dialect (a convention) has its own reader; readers run in a
-// fixed order and fill only the fields an earlier reader left empty. Today
-// the readers cover the OpenTelemetry GenAI semantic conventions, current
-// (gen_ai.input.messages and friends) and legacy (gen_ai.prompt,
-// gen_ai.*.message span events). The field mapping follows the "Field
-// mapping spec" of docs/conventions.md.
+// Each attribute dialect (a convention) has its own reader: the
+// OpenTelemetry GenAI semantic conventions, current and legacy (genai.go,
+// genai_legacy.go, also AI SDK 7), OpenLLMetry (openllmetry.go),
+// OpenInference (openinference.go) and the Vercel AI SDK (vercel.go).
+// Readers run in the priority order of the spec and fill only the content
+// fields an earlier reader left empty; the segmentation fields (session,
+// user, customer, environment, prompt slug, tags, metadata) are read for
+// all conventions at once and ranked (segment.go). The field mapping
+// follows the "Field mapping spec" of docs/conventions.md.
 //
-// Not here: cross-span logic (wrapper de-duplication, inheriting session or
-// user ids from ancestors, RAG context from retrieval spans) needs the whole
-// trace and belongs to the exporter.
+// Within one batch, [Translator.Traces] relates the spans of a trace
+// (trace.go): an LLM span wrapping another LLM call gives way to it and
+// lends it what it lacks (nesting.go), records inherit segmentation fields
+// from their ancestors, and LLM records take their RAG context from the
+// retrieval span that ended last before them (context.go, retrieval.go).
+// Spans of a trace that arrive in another batch are not seen: the exporter
+// belongs behind the groupbytrace processor.
 package translate // import "github.com/athina-otel/athinaexporter/translate"

@@ -22,14 +22,21 @@ import (
 	"github.com/athina-otel/athinaexporter/internal/standin"
 )
 
+// translateDeadline is far more than any input of the fuzzer's size needs.
+const translateDeadline = 2 * time.Second
+
 // fuzzLimit is the max_field_bytes of the fuzz runs: small, so that most
 // inputs with content are cut and the truncation path is fuzzed too.
 const fuzzLimit = 64
 
-// FuzzTraces translates arbitrary OTLP/JSON traces. Its seed corpus
-// (testdata/fuzz/FuzzTraces) holds every input in ../testdata/translate and
-// ../testdata/captured; TestFuzzCorpusIsCurrent keeps it in step.
+// FuzzTraces translates arbitrary OTLP/JSON traces, starting from every
+// translate input (fuzzInputs) and the committed corpus in
+// testdata/fuzz/FuzzTraces (the inputs when it was written, and any input
+// that once failed).
 func FuzzTraces(f *testing.F) {
+	for _, data := range fuzzInputs(f) {
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		td, ok := unmarshalTraces(data)
 		if !ok {
@@ -183,8 +190,20 @@ func fuzzSpan(td ptrace.Traces) ptrace.Span {
 // the limit was cut to it and listed in custom_attributes.truncated_fields.
 func checkTranslation(t *testing.T, td ptrace.Traces) {
 	t.Helper()
-	full := New(Options{}).Traces(td)
-	cut := New(Options{MaxFieldBytes: fuzzLimit}).Traces(td)
+	var full, cut Result
+	translated := make(chan struct{})
+	go func() {
+		defer close(translated)
+		full = New(Options{}).Traces(td)
+		cut = New(Options{MaxFieldBytes: fuzzLimit}).Traces(td)
+	}()
+	// The fuzzer reports no hangs on its own; a span that takes seconds
+	// would stall a collector's pipeline.
+	select {
+	case <-translated:
+	case <-time.After(translateDeadline):
+		t.Fatalf("translating took over %s", translateDeadline)
+	}
 	require.Len(t, cut.Items, len(full.Items), "the limit changes no span's class")
 
 	for i := range cut.Items {
@@ -299,7 +318,8 @@ func TestHostileShapesStayBounded(t *testing.T) {
 	tests := map[string]func(attrs pcommon.Map){
 		"nested JSON 100k deep": func(a pcommon.Map) { a.PutStr("gen_ai.input.messages", deep) },
 		"invalid UTF-8": func(a pcommon.Map) {
-			a.PutStr("gen_ai.input.messages", "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"\xff\xfe\xc3\"}]}]")
+			a.PutStr("gen_ai.input.messages",
+				"[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"\xff\xfe\xc3\"}]}]")
 			a.PutStr("gen_ai.output.messages", "\xed\xa0\x80 not json")
 			a.PutStr("gen_ai.response.model", "gpt\xc0")
 			a.PutStr("session.id", "\xff")
@@ -338,30 +358,39 @@ func TestHostileShapesStayBounded(t *testing.T) {
 	}
 }
 
-// TestFuzzCorpusIsCurrent checks that every translate input has its seed in
-// testdata/fuzz; run with -update to rewrite the seeds.
-func TestFuzzCorpusIsCurrent(t *testing.T) {
+// fuzzInputs are the translate inputs FuzzTraces starts from: every input
+// in ../testdata/translate and the captured traces.
+func fuzzInputs(tb testing.TB) map[string][]byte {
+	tb.Helper()
 	inputs, err := filepath.Glob(filepath.Join(goldenDir, "*.json"))
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	captured, err := filepath.Glob("../testdata/captured/*.json")
-	require.NoError(t, err)
-	inputs = append(inputs, captured...)
+	require.NoError(tb, err)
 
-	for _, input := range inputs {
+	out := map[string][]byte{}
+	for _, input := range append(inputs, captured...) {
 		if strings.HasSuffix(input, ".golden.json") || strings.HasSuffix(input, ".logs.json") {
 			continue
 		}
 		data, err := os.ReadFile(input)
-		require.NoError(t, err)
-		seed := filepath.Join("testdata", "fuzz", "FuzzTraces", strings.TrimSuffix(filepath.Base(input), ".json"))
-		want := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)
-		if *update {
-			require.NoError(t, os.MkdirAll(filepath.Dir(seed), 0o755))
-			require.NoError(t, os.WriteFile(seed, []byte(want), 0o644))
-		}
-		got, err := os.ReadFile(seed)
-		require.NoError(t, err, "no seed for %s: run go test ./translate -run TestFuzzCorpusIsCurrent -update", input)
-		assert.Equal(t, want, string(got), "seed for %s is stale: rerun with -update", input)
+		require.NoError(tb, err)
+		out[strings.TrimSuffix(filepath.Base(input), ".json")] = data
+	}
+	return out
+}
+
+// TestWriteFuzzSeeds writes the inputs as the committed seed corpus of
+// FuzzTraces (testdata/fuzz/FuzzTraces) when run with -update. FuzzTraces
+// also adds the current inputs itself, so a new input needs no new seed.
+func TestWriteFuzzSeeds(t *testing.T) {
+	if !*update {
+		t.Skip("run with -update to rewrite testdata/fuzz/FuzzTraces")
+	}
+	dir := filepath.Join("testdata", "fuzz", "FuzzTraces")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	for name, data := range fuzzInputs(t) {
+		seed := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(seed), 0o644))
 	}
 }
 

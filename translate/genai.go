@@ -61,7 +61,7 @@ type genaiAttrs struct {
 	totalTokens, cacheRead         pcommon.Value
 	cacheWrite, cacheCreation      pcommon.Value
 	reasoning, ttft, clientTTFT    pcommon.Value
-	promptVersion, agentName       pcommon.Value
+	promptVersion                  pcommon.Value
 	provider, responseID, finishes pcommon.Value
 	maxCompletionTokens            pcommon.Value
 
@@ -119,8 +119,6 @@ func (a *genaiAttrs) field(name string) *pcommon.Value {
 		return &a.clientTTFT
 	case "prompt.version":
 		return &a.promptVersion
-	case "agent.name":
-		return &a.agentName
 	case "provider.name":
 		return &a.provider
 	case "response.id":
@@ -193,7 +191,6 @@ func readGenAI(in spanInput, d *draft) {
 		}
 	}
 	d.setCustom("prompt_version", str(a.promptVersion))
-	d.setCustom("agent_name", str(a.agentName))
 	readPromptVariables(in.span.Attributes(), "gen_ai.prompt.variable.", d)
 	if d.rec.Tools == nil && present(a.tools) {
 		d.rec.Tools = readTools(a.tools)

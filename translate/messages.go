@@ -605,3 +605,14 @@ func firstText(texts ...anyText) anyText {
 	}
 	return ""
 }
+
+// userMessages makes one user message of each non-empty text.
+func userMessages(texts []string) []Message {
+	var out []Message
+	for _, t := range texts {
+		if t != "" {
+			out = append(out, Message{Role: "user", Content: jsonString(t)})
+		}
+	}
+	return out
+}

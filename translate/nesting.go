@@ -55,9 +55,11 @@ func (b *batch) absorbWrappers(t *Translator, i int32, d *draft) {
 }
 
 // absorb fills the fields d lacks from w, the draft of a span wrapping the
-// same call. Token counts and cost are taken only when d has none and w
-// wraps no other call (sole): a wrapper of two calls carries their sum.
-// What is taken is copied, so records share nothing a later step changes.
+// same call. The response, token counts and cost are taken only when w
+// wraps no other call (sole): a wrapper of a failed attempt and its retry
+// carries the retry's answer and the sum of their usage. A failed call has
+// no response to take either. What is taken is copied, so records share
+// nothing a later step changes.
 func (d *draft) absorb(w *draft, sole bool) {
 	r, from := &d.rec, &w.rec
 	if len(r.Prompt) == 0 {
@@ -68,7 +70,7 @@ func (d *draft) absorb(w *draft, sole bool) {
 			d.system = w.system
 		}
 	}
-	if !d.responseSet && w.responseSet {
+	if sole && !d.responseSet && w.responseSet && !d.failed() {
 		r.Response, r.ToolCalls = from.Response, cloneToolCalls(from.ToolCalls)
 		d.responseSet = true
 	}
@@ -94,6 +96,9 @@ func (d *draft) absorb(w *draft, sole bool) {
 	}
 	d.seg.fill(&w.seg)
 }
+
+// failed reports whether the span of d records a failed call.
+func (d *draft) failed() bool { return d.rec.StatusCode != 200 }
 
 // absorbOptions fills the model options d lacks from o.
 func (d *draft) absorbOptions(o *ModelOptions) {

@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 
@@ -54,7 +53,7 @@ func readOpenInference(in spanInput, d *draft) {
 	var (
 		input, output, tools, prompts, choices, embedded flatList
 		promptTokens, completionTokens, totalTokens      pcommon.Value
-		params, finish, cost                             pcommon.Value
+		params, finish, cost, modelName                  pcommon.Value
 	)
 	for k, v := range in.span.Attributes().All() {
 		if input.add(k, keyOIInput, v) || output.add(k, keyOIOutput, v) || tools.add(k, keyOITools, v) ||
@@ -64,10 +63,13 @@ func readOpenInference(in spanInput, d *draft) {
 		switch k {
 		case "llm.response.model_name":
 			d.model.offer(modelOIResponse, str(v))
+			d.setCustom("response_model", str(v))
 		case keyOIModelName:
 			d.model.offer(modelOIName, str(v))
+			modelName = v
 		case "llm.request.model_name":
 			d.model.offer(modelOIRequest, str(v))
+			d.setCustom("request_model", str(v))
 		case "embedding.model_name":
 			d.model.offer(modelOIEmbedding, str(v))
 		case "llm.provider", "llm.system":
@@ -100,6 +102,7 @@ func readOpenInference(in spanInput, d *draft) {
 			}
 		}
 	}
+	d.setCustom("response_model", str(modelName)) // llm.model_name is the response model when known
 	d.setTokens(promptTokens, completionTokens, totalTokens)
 	if f, ok := floatValue(cost); ok && f >= 0 {
 		setOnce(&d.rec.Cost, f)
@@ -262,9 +265,14 @@ func readInvocationParameters(v pcommon.Value, d *draft) {
 			d.options().Stop = stop
 		}
 	}
+	for _, k := range [...]string{"model", "model_name"} { // LangChain says model_name
+		if model, ok := params[k].(string); ok {
+			d.setCustom("request_model", model)
+		}
+	}
 	for k, raw := range params {
 		switch k {
-		case "model", "messages", "tools", "temperature", "top_p",
+		case "model", "model_name", "messages", "tools", "temperature", "top_p",
 			"max_completion_tokens", "max_tokens", "max_output_tokens", "stop", "stop_sequences":
 		default:
 			if raw != nil {
@@ -286,145 +294,4 @@ func readFirstTokenEvent(in spanInput, d *draft) {
 			return
 		}
 	}
-}
-
-// readOpenInferenceRaw falls back on the raw request and response
-// (input.value, output.value; spec S.4 tier 9) when nothing structured
-// gave the prompt or response: an OpenAI request's messages, a response's
-// first choice, or plain text.
-func readOpenInferenceRaw(in spanInput, d *draft) {
-	if d.rec.Prompt != nil && (d.responseSet || d.class == classEmbedding) {
-		return
-	}
-	attrs := in.span.Attributes()
-	if input := str(getAttr(attrs, "input.value")); input != "" && d.rec.Prompt == nil {
-		d.rec.Prompt = rawPrompt(input, d.class)
-	}
-	if output := str(getAttr(attrs, "output.value")); output != "" && !d.responseSet && d.class != classEmbedding {
-		d.setResponse(rawResponse(output))
-	}
-}
-
-// rawPrompt reads input.value: the messages of an OpenAI request, the input
-// texts of an embeddings request, or the text itself.
-func rawPrompt(input string, c class) []Message {
-	data := bytes.TrimSpace([]byte(input))
-	if len(data) > 0 && data[0] == '{' {
-		var req struct {
-			Messages json.RawMessage `json:"messages"`
-			Prompt   anyText         `json:"prompt"`
-			Input    json.RawMessage `json:"input"`
-		}
-		if decodeJSON(data, &req) {
-			switch {
-			case len(req.Messages) > 0:
-				if msgs, text := decodeMessages(string(req.Messages)); text == "" && len(msgs) > 0 {
-					return promptOf(msgs, "")
-				}
-			case req.Prompt != "":
-				return userMessages([]string{string(req.Prompt)})
-			case c == classEmbedding && len(req.Input) > 0:
-				data = req.Input
-			}
-		}
-	}
-	if c == classEmbedding && len(data) > 0 && data[0] == '[' {
-		var texts []string
-		if json.Unmarshal(data, &texts) == nil {
-			return userMessages(texts)
-		}
-	}
-	return userMessages([]string{input})
-}
-
-// rawResponse reads output.value: the first choice of an OpenAI chat or
-// completion response, or the text itself.
-func rawResponse(output string) ([]wireMessage, string) {
-	data := bytes.TrimSpace([]byte(output))
-	if len(data) > 0 && data[0] == '{' {
-		var resp struct {
-			Choices []struct {
-				Message      *wireMessage `json:"message"`
-				Text         anyText      `json:"text"`
-				FinishReason anyText      `json:"finish_reason"`
-			} `json:"choices"`
-		}
-		if decodeJSON(data, &resp) && len(resp.Choices) > 0 {
-			c := resp.Choices[0]
-			if c.Message != nil {
-				return []wireMessage{*c.Message}, ""
-			}
-			return nil, string(c.Text)
-		}
-	}
-	return nil, output
-}
-
-// userMessages makes one user message of each non-empty text.
-func userMessages(texts []string) []Message {
-	var out []Message
-	for _, t := range texts {
-		if t != "" {
-			out = append(out, Message{Role: "user", Content: jsonString(t)})
-		}
-	}
-	return out
-}
-
-// jsonObject decodes a JSON object held in a string (numbers kept exact),
-// or returns nil.
-func jsonObject(s string) map[string]any {
-	data := contentJSON(s)
-	if len(data) == 0 || data[0] != '{' {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var m map[string]any
-	if dec.Decode(&m) != nil {
-		return nil
-	}
-	return m
-}
-
-// jsonFloat reads a number decoded by jsonObject.
-func jsonFloat(raw any) (float64, bool) {
-	switch v := raw.(type) {
-	case json.Number:
-		f, err := v.Float64()
-		return f, err == nil && finite(f)
-	case string:
-		return floatValue(pcommon.NewValueStr(v))
-	}
-	return 0, false
-}
-
-// jsonStrings reads a string or a list of strings decoded by jsonObject;
-// stop sequences may be whitespace, so nothing is trimmed.
-func jsonStrings(raw any) []string {
-	switch v := raw.(type) {
-	case string:
-		if v != "" {
-			return []string{v}
-		}
-	case []any:
-		var out []string
-		for _, item := range v {
-			if s, ok := item.(string); ok && s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// toolFromJSON reads one tool definition given as JSON text.
-func toolFromJSON(s string) (Tool, bool) {
-	var def wireTool
-	data := contentJSON(s)
-	if len(data) == 0 || data[0] != '{' || !decodeJSON(data, &def) {
-		return Tool{}, false
-	}
-	return def.openAI()
 }

@@ -8,7 +8,7 @@ import (
 
 // Names of the record fields an SRE can redact (config key redact.fields).
 const (
-	RedactPrompt        = "prompt"         // the content of every prompt message, and user_query
+	RedactPrompt        = "prompt"         // prompt message contents, user_query, prompt template and variables
 	RedactResponse      = "response"       // the response text
 	RedactContext       = "context"        // the RAG context
 	RedactToolArguments = "tool_arguments" // the arguments of tool calls, in tool_calls and in prompt messages
@@ -101,9 +101,14 @@ func (r Redaction) Apply(rec *Record) {
 	}
 }
 
+// promptCustomAttributes are the custom attributes that hold prompt content
+// (OpenLLMetry and OpenInference prompt templates and their variables).
+var promptCustomAttributes = []string{"prompt_template", "prompt_variables"}
+
 // redactPrompt replaces the content of every prompt message that has some
 // (a tool-calling assistant message may have null content) and the
-// user_query derived from it. It reports whether anything was replaced.
+// user_query derived from it, and deletes the prompt template attributes.
+// It reports whether anything was redacted.
 func redactPrompt(rec *Record) bool {
 	redacted := false
 	for i := range rec.Prompt {
@@ -115,6 +120,12 @@ func redactPrompt(rec *Record) bool {
 	if rec.UserQuery != "" {
 		rec.UserQuery = Redacted
 		redacted = true
+	}
+	for _, key := range promptCustomAttributes {
+		if _, ok := rec.CustomAttributes[key]; ok {
+			delete(rec.CustomAttributes, key)
+			redacted = true
+		}
 	}
 	return redacted
 }

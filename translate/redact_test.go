@@ -30,7 +30,10 @@ func toolTurn() Record {
 			ID: "call_2", Type: "function",
 			Function: FunctionCall{Name: "get_weather", Arguments: `{"city":"Paris","day":"tomorrow"}`},
 		}},
-		CustomAttributes: map[string]any{"trace_id": "t1", "server_address": "api.openai.com", "span_name": "chat"},
+		CustomAttributes: map[string]any{
+			"trace_id": "t1", "server_address": "api.openai.com", "span_name": "chat",
+			"prompt_template": "Weather in {city} for card {card}?", "prompt_variables": map[string]any{"card": "4111-1111"},
+		},
 	}
 }
 
@@ -60,6 +63,8 @@ func TestRedactEachField(t *testing.T) {
 					assert.JSONEq(t, `"[REDACTED]"`, string(m.Content), "message %d", i)
 				}
 				assert.Equal(t, Redacted, rec.UserQuery, "user_query is prompt content too")
+				assert.NotContains(t, rec.CustomAttributes, "prompt_template")
+				assert.NotContains(t, rec.CustomAttributes, "prompt_variables")
 				assert.Equal(t, `{"city":"Paris"}`, rec.Prompt[2].ToolCalls[0].Function.Arguments,
 					"tool arguments are their own field")
 				assert.Equal(t, "Let me check.", rec.Response)
@@ -151,7 +156,8 @@ func TestRedactedPromptKeepsNoOriginalText(t *testing.T) {
 
 	body, err := json.Marshal(rec)
 	require.NoError(t, err)
-	for _, secret := range []string{"4111-1111", "travel agent", "tomorrow", "temp_c", "Let me check", "in France"} {
+	secrets := []string{"4111-1111", "travel agent", "tomorrow", "temp_c", "Let me check", "in France"}
+	for _, secret := range secrets {
 		assert.NotContains(t, string(body), secret)
 	}
 }

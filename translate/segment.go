@@ -162,6 +162,9 @@ func (s *segment) read(attrs pcommon.Map) {
 			s.promptSlug.offer(slugTraceloop, str(v))
 		case "prompt.id":
 			s.promptSlug.offer(slugOIPrompt, str(v))
+		case "gen_ai.agent.name":
+			// Often only on the invoke_agent span (spec S.3), so inherited.
+			s.keep("agent_name", v.AsRaw())
 		case "tag.tags":
 			s.offerTags(tagsOI, tagList(v.AsRaw()))
 		case "metadata":
@@ -219,19 +222,22 @@ func (s *segment) putMeta(from metaSource, key string, raw any) {
 	case "tags":
 		s.offerTags(src.tags, tagList(raw))
 	default:
-		if key == "" {
-			return
-		}
-		v := metaValue(raw)
-		if v == nil {
-			return
-		}
-		if s.metadata == nil {
-			s.metadata = make(map[string]any, 4)
-		}
-		if _, ok := s.metadata[key]; !ok {
-			s.metadata[key] = v
-		}
+		s.keep(key, raw)
+	}
+}
+
+// keep keeps a metadata entry for custom_attributes; the first value of a
+// key wins.
+func (s *segment) keep(key string, raw any) {
+	v := metaValue(raw)
+	if key == "" || v == nil {
+		return
+	}
+	if s.metadata == nil {
+		s.metadata = make(map[string]any, 4)
+	}
+	if _, ok := s.metadata[key]; !ok {
+		s.metadata[key] = v
 	}
 }
 

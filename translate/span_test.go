@@ -121,6 +121,13 @@ func TestWrongTypesNeverPanic(t *testing.T) {
 		"gen_ai.system", "gen_ai.prompt", "gen_ai.completion", "gen_ai.usage.prompt_tokens", "session.id",
 		"user.id", "enduser.id", "deployment.environment.name", "server.address", "error.type",
 		"http.response.status_code",
+		// OpenLLMetry, OpenInference, Vercel AI SDK.
+		"gen_ai.prompt.0.content", "gen_ai.completion.0.tool_calls.0.arguments", "llm.request.functions.0.parameters",
+		"traceloop.association.properties.tags", "llm.input_messages.0.message.content",
+		"llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments", "llm.invocation_parameters",
+		"llm.tools.0.tool.json_schema", "metadata", "tag.tags", "input.value", "output.value", "llm.cost.total",
+		"ai.prompt.messages", "ai.prompt", "ai.response.toolCalls", "ai.prompt.tools", "ai.prompt.toolChoice",
+		"ai.telemetry.metadata.tags", "ai.settings.stopSequences", "ai.response.object", "ai.values",
 	}
 	bytesValue := pcommon.NewValueBytes()
 	bytesValue.Bytes().FromRaw([]byte("\xff\x00raw"))

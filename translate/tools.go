@@ -128,3 +128,13 @@ func schema(raw json.RawMessage) json.RawMessage {
 	}
 	return rawJSON(raw)
 }
+
+// toolFromJSON reads one tool definition given as JSON text.
+func toolFromJSON(s string) (Tool, bool) {
+	var def wireTool
+	data := contentJSON(s)
+	if len(data) == 0 || data[0] != '{' || !decodeJSON(data, &def) {
+		return Tool{}, false
+	}
+	return def.openAI()
+}

@@ -90,19 +90,47 @@ func newBatch(td ptrace.Traces, found []candidate) *batch {
 			}
 		}
 	}
+	for i := range b.nodes {
+		span := b.nodes[i].in.span
+		if p, ok := ids[spanKey{span.TraceID(), span.ParentSpanID()}]; ok && !span.ParentSpanID().IsEmpty() {
+			b.nodes[i].parent = p
+		}
+	}
+	b.breakCycles()
 	// Children are linked in reverse batch order; nothing depends on it.
 	for i := range b.nodes {
-		n := &b.nodes[i]
-		span := n.in.span
-		p, ok := ids[spanKey{span.TraceID(), span.ParentSpanID()}]
-		if !ok || p == int32(i) || span.ParentSpanID().IsEmpty() {
-			continue
+		if p := b.nodes[i].parent; p >= 0 {
+			b.nodes[i].next = b.nodes[p].child
+			b.nodes[p].child = int32(i)
 		}
-		n.parent = p
-		n.next = b.nodes[p].child
-		b.nodes[p].child = int32(i)
 	}
 	return b
+}
+
+// breakCycles drops the parent links that close a loop, which only a
+// malformed batch has (a span its own ancestor): the span where the loop
+// is found becomes a root. One pass, each node walked up once.
+func (b *batch) breakCycles() {
+	const (
+		unseen uint8 = iota
+		onPath
+		done
+	)
+	state := make([]uint8, len(b.nodes))
+	var path []int32
+	for i := range b.nodes {
+		path = path[:0]
+		for j := int32(i); j >= 0 && state[j] == unseen; j = b.nodes[j].parent {
+			state[j] = onPath
+			path = append(path, j)
+			if p := b.nodes[j].parent; p >= 0 && state[p] == onPath {
+				b.nodes[j].parent = -1
+			}
+		}
+		for _, j := range path {
+			state[j] = done
+		}
+	}
 }
 
 // ancestors yields the ancestors of i, nearest first. A malformed batch may

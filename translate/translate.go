@@ -137,6 +137,7 @@ func (t *Translator) Span(res pcommon.Resource, scope pcommon.InstrumentationSco
 func (t *Translator) draft(in spanInput, c class) *draft {
 	d := &draft{class: c, rec: Record{CustomAttributes: make(map[string]any, 16)}}
 	readSpan(in, d)
+	d.rec.StatusCode, d.rec.Error = status(in.span)
 	d.seg.read(in.span.Attributes())
 	for _, read := range t.readers {
 		read(in, d)
@@ -160,7 +161,6 @@ func readSpan(in spanInput, d *draft) {
 		d.setCustom("parent_span_id", parent.String())
 	}
 	d.setCustom("span_name", span.Name())
-	d.setCustom("scope_name", in.scope.Name())
 	if n := span.DroppedAttributesCount(); n > 0 {
 		d.setCustom("otel_dropped_attributes", int64(n))
 	}
@@ -169,7 +169,7 @@ func readSpan(in spanInput, d *draft) {
 
 // finish turns the draft into the record: segmentation fields with their
 // resource and config fallbacks, system instructions, derived totals,
-// status, truncation and user_query.
+// truncation and user_query.
 func (t *Translator) finish(in spanInput, d *draft) (Record, int) {
 	r, seg := &d.rec, &d.seg
 	resAttrs := in.res.Attributes()
@@ -189,11 +189,15 @@ func (t *Translator) finish(in spanInput, d *draft) (Record, int) {
 	if r.Prompt == nil {
 		r.Prompt = []Message{}
 	}
-	if r.TotalTokens == nil && r.PromptTokens != nil && r.CompletionTokens != nil {
+	switch {
+	case r.TotalTokens != nil || r.PromptTokens == nil:
+	case r.CompletionTokens != nil:
 		total := *r.PromptTokens + *r.CompletionTokens
 		r.TotalTokens = &total
+	case d.class == classEmbedding:
+		total := *r.PromptTokens // embeddings produce no tokens
+		r.TotalTokens = &total
 	}
-	r.StatusCode, r.Error = status(in.span)
 
 	truncated := truncate(r, t.opts.MaxFieldBytes)
 	r.UserQuery = firstString(lastUserText(r.Prompt), d.query)

@@ -21,9 +21,16 @@ func TestMain(m *testing.M) {
 }
 
 const (
-	goldenDir    = "../testdata/translate"
-	otelOfficial = "../testdata/captured/otel-official.json"
+	goldenDir     = "../testdata/translate"
+	otelOfficial  = "../testdata/captured/otel-official.json"
+	openInference = "../testdata/captured/openinference.json"
 )
+
+// embeddingsGoldens are the inputs also translated with IncludeEmbeddings,
+// into <name>.embeddings.golden.json.
+var embeddingsGoldens = map[string]bool{
+	"otel-official": true, "openinference": true, "openllmetry": true, "vercel": true, "ai-sdk-7": true,
+}
 
 // goldenOptions are the exporter settings every golden file is made with.
 var goldenOptions = Options{
@@ -34,12 +41,12 @@ var goldenOptions = Options{
 }
 
 // TestGolden translates each input in testdata/translate (and the captured
-// otel-official spans) and compares the records with <name>.golden.json.
-// Run with -update to rewrite the goldens, then read them.
+// spans) and compares the records with <name>.golden.json. Run with
+// -update to rewrite the goldens, then read them.
 func TestGolden(t *testing.T) {
 	inputs, err := filepath.Glob(filepath.Join(goldenDir, "*.json"))
 	require.NoError(t, err)
-	inputs = append(inputs, otelOfficial)
+	inputs = append(inputs, otelOfficial, openInference)
 
 	n := 0
 	for _, input := range inputs {
@@ -49,21 +56,32 @@ func TestGolden(t *testing.T) {
 		n++
 		name := strings.TrimSuffix(filepath.Base(input), ".json")
 		t.Run(name, func(t *testing.T) {
-			res := New(goldenOptions).Traces(loadTraces(t, input))
-			got, err := json.MarshalIndent(records(res), "", "  ")
-			require.NoError(t, err)
-			got = append(got, '\n')
-
-			golden := filepath.Join(goldenDir, name+".golden.json")
-			if *update {
-				require.NoError(t, os.WriteFile(golden, got, 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), string(got))
+			checkGolden(t, goldenOptions, input, name+".golden.json")
 		})
+		if embeddingsGoldens[name] {
+			t.Run(name+"+embeddings", func(t *testing.T) {
+				opts := goldenOptions
+				opts.IncludeEmbeddings = true
+				checkGolden(t, opts, input, name+".embeddings.golden.json")
+			})
+		}
 	}
 	require.Greater(t, n, 5, "golden inputs not found")
+}
+
+func checkGolden(t *testing.T, opts Options, input, golden string) {
+	res := New(opts).Traces(loadTraces(t, input))
+	got, err := json.MarshalIndent(records(res), "", "  ")
+	require.NoError(t, err)
+	got = append(got, '\n')
+
+	golden = filepath.Join(goldenDir, golden)
+	if *update {
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
 }
 
 func TestOtelOfficial(t *testing.T) {

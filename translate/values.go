@@ -390,3 +390,51 @@ func textValue(v pcommon.Value) anyText {
 	}
 	return anyText(str(v))
 }
+
+// jsonObject decodes a JSON object held in a string (numbers kept exact),
+// or returns nil.
+func jsonObject(s string) map[string]any {
+	data := contentJSON(s)
+	if len(data) == 0 || data[0] != '{' {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if dec.Decode(&m) != nil {
+		return nil
+	}
+	return m
+}
+
+// jsonFloat reads a number decoded by jsonObject.
+func jsonFloat(raw any) (float64, bool) {
+	switch v := raw.(type) {
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil && finite(f)
+	case string:
+		return floatValue(pcommon.NewValueStr(v))
+	}
+	return 0, false
+}
+
+// jsonStrings reads a string or a list of strings decoded by jsonObject;
+// stop sequences may be whitespace, so nothing is trimmed.
+func jsonStrings(raw any) []string {
+	switch v := raw.(type) {
+	case string:
+		if v != "" {
+			return []string{v}
+		}
+	case []any:
+		var out []string
+		for _, item := range v {
+			if s, ok := item.(string); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

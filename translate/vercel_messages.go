@@ -237,13 +237,16 @@ func vercelToolCalls(s string) []ToolCall {
 // {type:"auto"|"none"|"required"} → the string, {type:"tool", toolName} →
 // {type:"function", function:{name}}.
 func vercelToolChoice(s string) any {
-	var c struct {
-		Type     anyText `json:"type"`
-		ToolName anyText `json:"toolName"`
+	if s == "" {
+		return nil
 	}
 	data := contentJSON(s)
 	if len(data) == 0 {
 		return nil
+	}
+	var c struct {
+		Type     anyText `json:"type"`
+		ToolName anyText `json:"toolName"`
 	}
 	if data[0] != '{' || !decodeJSON(data, &c) {
 		return string(data)

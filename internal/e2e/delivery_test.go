@@ -15,7 +15,8 @@ type delivery struct {
 }
 
 func (d delivery) String() string {
-	return fmt.Sprintf("sent %5d | arrived %5d | duplicates %4d | lost %4d", d.sent, d.arrived, d.duplicates, d.lost)
+	return fmt.Sprintf("sent %5d | arrived %5d | duplicates %4d | lost %4d",
+		d.sent, d.arrived, d.duplicates, d.lost)
 }
 
 // tally compares the ids sent with how many times each arrived.
@@ -57,5 +58,5 @@ func awaitDelivery(t *testing.T, a *api, sent []string, timeout time.Duration) d
 // output reads as the table in the README.
 func logMatrixRow(t *testing.T, scenario string, d delivery, took time.Duration) {
 	t.Helper()
-	t.Logf("fault matrix | %-34s | %s | %5.1fs", scenario, d, took.Seconds())
+	t.Logf("fault matrix | %-40s | %s | %5.1fs", scenario, d, took.Seconds())
 }

@@ -35,9 +35,10 @@ type Sample struct {
 	At       time.Duration
 	APIUp    bool
 	RSS      int64
-	Accepted int // spans the receiver accepted so far
-	Refused  int // spans it refused so far
-	Arrived  int // records the API accepted so far (duplicates included)
+	CPU      time.Duration // collector CPU since it was ready
+	Accepted int           // spans the receiver accepted so far
+	Refused  int           // spans it refused so far
+	Arrived  int           // records the API accepted so far (duplicates included)
 }
 
 // BackpressureResults is what the backpressure run measured.
@@ -58,7 +59,7 @@ type BackpressureResults struct {
 	BaselineRSS  int64 // collector RSS just before the outage
 	OutagePeak   int64 // highest RSS sampled while the API was down
 	PeakRSS      int64 // VmHWM at the end
-	HeldSpans    int   // the most spans the queue and the batches in flight can hold
+	HeldSpans    int   // the most spans the queue (batches in flight included) can hold
 	HeapPerSpan  int   // bytes of Go heap one span takes as pdata (measured here)
 	CollectorCPU time.Duration
 	Err          error
@@ -69,7 +70,12 @@ type BackpressureResults struct {
 // the outage, brings it back, and waits for the backlog.
 func RunBackpressure(ctx context.Context, o BackpressureOptions) (BackpressureResults, error) {
 	res := BackpressureResults{Reasons: map[string]int{}}
-	res.HeldSpans = o.Pipeline.QueueSize + (o.Pipeline.NumConsumers+1)*o.Pipeline.BatchMaxSize
+	// The queue frees a request's room only when its export is done, so
+	// batches being sent or retried count against queue_size too.
+	res.HeldSpans = o.Pipeline.QueueSize
+	if o.Pipeline.QueueSizer == "requests" {
+		res.HeldSpans *= o.BatchSpans
+	}
 	spans := NewSpans(uint64(time.Now().UnixNano()))
 	heap, err := heapPerSpan(spans)
 	if err != nil {
@@ -156,7 +162,7 @@ func RunBackpressure(ctx context.Context, o BackpressureOptions) (BackpressureRe
 			s := Sample{At: at, APIUp: apiUp, Arrived: api.Accepted()}
 			s.Accepted, s.Refused, _ = client.Counts()
 			if st, err := col.Stats(); err == nil {
-				s.RSS = st.RSS
+				s.RSS, s.CPU = st.RSS, st.CPU-col0.CPU
 			}
 			res.Samples = append(res.Samples, s)
 			if len(res.Samples)%10 == 0 {

@@ -101,20 +101,25 @@ func WriteBackpressure(w io.Writer, machine string, o BackpressureOptions, r Bac
 			api = "down"
 		}
 		rows = append(rows, []string{fmt.Sprintf("%.0f", s.At.Seconds()), api, fmt.Sprintf("%.0f", mib(s.RSS)),
-			fmt.Sprint(s.Accepted), fmt.Sprint(s.Refused), fmt.Sprint(s.Arrived)})
+			fmt.Sprintf("%.1f", s.CPU.Seconds()), fmt.Sprint(s.Accepted), fmt.Sprint(s.Refused), fmt.Sprint(s.Arrived)})
 	}
-	table(w, []string{"t s", "API", "collector RSS MiB", "spans accepted", "spans refused", "records arrived"}, rows)
+	table(w, []string{"t s", "API", "collector RSS MiB", "collector CPU s", "spans accepted", "spans refused",
+		"records arrived"}, rows)
 
 	held := float64(r.HeldSpans) * float64(r.HeapPerSpan)
+	perSpan := "—"
+	if r.OutagePeak > r.BaselineRSS {
+		perSpan = fmt.Sprintf("%.1f KiB", float64(r.OutagePeak-r.BaselineRSS)/float64(r.HeldSpans)/1024)
+	}
 	fmt.Fprintln(w)
 	table(w, []string{"", "value"}, [][]string{
 		{"collector RSS before the outage", fmt.Sprintf("%.0f MiB", mib(r.BaselineRSS))},
 		{"collector RSS, highest sample during the outage", fmt.Sprintf("%.0f MiB", mib(r.OutagePeak))},
 		{"collector peak RSS (VmHWM), whole run", fmt.Sprintf("%.0f MiB", mib(r.PeakRSS))},
-		{"expected bound: spans the queue and the batches in flight hold",
-			fmt.Sprintf("%d (queue_size + (num_consumers+1) × max_size) × %d B of heap ≈ %.0f MiB live; "+
-				"memory_limiter refuses above %d MiB of heap", r.HeldSpans, r.HeapPerSpan, mib(int64(held)),
-				p.MemoryLimitMiB-p.SpikeLimitMiB)},
+		{"bound from sending_queue: spans held at most (batches in flight count until done)",
+			fmt.Sprintf("%d, ≈ %.0f MiB as pdata (%d B of heap per span)", r.HeldSpans, mib(int64(held)), r.HeapPerSpan)},
+		{"RSS growth during the outage per held span", perSpan},
+		{"bound from memory_limiter: refuses above", fmt.Sprintf("%d MiB of heap", p.MemoryLimitMiB-p.SpikeLimitMiB)},
 		{"spans sent by the generator", fmt.Sprint(r.Offered)},
 		{"spans accepted by the receiver", fmt.Sprint(r.Accepted)},
 		{"spans refused by the receiver (errors the generator saw)", fmt.Sprintf("%d %s", r.Refused, reasons(r.Reasons))},

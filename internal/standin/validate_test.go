@@ -8,25 +8,26 @@ import (
 )
 
 func TestValidate(t *testing.T) {
-	tests := map[string]string{
-		okRecord: "",
-		`{"language_model_id":"m","prompt":"hi"}`:       "",
-		`{"language_model_id":"","prompt":[]}`:          "language_model_id is required and must be a non-empty string",
-		`{"language_model_id":"m"}`:                     "prompt is required",
-		`{"language_model_id":"m","prompt":3}`:          "prompt must be a string or an array of messages",
-		`[{"language_model_id":"m","prompt":[]}]`:       "body must be a single JSON object",
-		`{"language_model_id":"m","prompt":[]} {}`:      "body must be a single JSON object",
-		`{"language_model_id":"m","prompt":[]`:          "body is not valid JSON: unexpected EOF",
-		"{\"language_model_id\":\"m\xff\",\"prompt\":[]}": "body is not valid UTF-8",
-		`{"prompt":[],"language_model_id":"` + strings.Repeat("x", MaxBodyBytes) + `"}`: "body exceeds 8388608 bytes",
+	huge := `{"prompt":[],"language_model_id":"` + strings.Repeat("x", MaxBodyBytes) + `"}`
+	tests := []struct{ body, want string }{
+		{okRecord, ""},
+		{`{"language_model_id":"m","prompt":"hi"}`, ""},
+		{`{"language_model_id":"","prompt":[]}`, "language_model_id is required and must be a non-empty string"},
+		{`{"language_model_id":"m"}`, "prompt is required"},
+		{`{"language_model_id":"m","prompt":3}`, "prompt must be a string or an array of messages"},
+		{`[{"language_model_id":"m","prompt":[]}]`, "body must be a single JSON object"},
+		{`{"language_model_id":"m","prompt":[]} {}`, "body must be a single JSON object"},
+		{`{"language_model_id":"m","prompt":[]`, "body is not valid JSON: unexpected EOF"},
+		{"{\"language_model_id\":\"m\xff\",\"prompt\":[]}", "body is not valid UTF-8"},
+		{huge, "body exceeds 8388608 bytes"},
 	}
-	for body, want := range tests {
-		err := Validate([]byte(body))
-		name := body[:min(len(body), 60)]
-		if want == "" {
+	for _, tt := range tests {
+		err := Validate([]byte(tt.body))
+		name := tt.body[:min(len(tt.body), 60)]
+		if tt.want == "" {
 			assert.NoError(t, err, name)
 		} else {
-			assert.EqualError(t, err, want, name)
+			assert.EqualError(t, err, tt.want, name)
 		}
 	}
 }

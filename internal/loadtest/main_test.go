@@ -1,0 +1,13 @@
+package loadtest
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain checks, as in every package of this module, that the tests leave
+// no goroutine behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
