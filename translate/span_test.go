@@ -205,3 +205,18 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestSpanWithoutModelStillMakesAValidRecord(t *testing.T) {
+	span := ptrace.NewSpan()
+	putMore(t, span.Attributes(), map[string]any{
+		"gen_ai.operation.name": "chat",
+		"gen_ai.request.model":  "",
+		"gen_ai.input.messages": `[{"role":"user","parts":[{"type":"text","content":"hi"}]}]`,
+	})
+
+	rec, _, ok := New(Options{}).Span(testResource(), testScope(), span)
+
+	require.True(t, ok)
+	assert.Equal(t, UnknownModel, rec.LanguageModelID, "the API rejects a record without a model")
+	assert.Equal(t, "hi", rec.UserQuery)
+}

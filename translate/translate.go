@@ -64,6 +64,9 @@ func (t *Translator) Traces(td ptrace.Traces) Result {
 	}
 	r.Items = make([]Item, 0, len(found))
 	add := func(ref SpanRef, rec Record, truncated int) {
+		if contextOnly(td, ref) {
+			return
+		}
 		r.Items = append(r.Items, Item{Ref: ref, Record: rec})
 		r.Truncated += truncated
 	}
@@ -79,6 +82,24 @@ func (t *Translator) Traces(td ptrace.Traces) Result {
 	}
 	r.Skipped = total - len(r.Items)
 	return r
+}
+
+// UnknownModel is the language_model_id of a record whose span names no
+// model, since the API requires one.
+const UnknownModel = "unknown"
+
+// ContextOnly is a span attribute that keeps a span from becoming a record
+// while it still takes part in the rules across a trace. The exporter sets
+// it on the spans it hands back for retry only as the surroundings of a
+// failed record (its wrappers, ancestors, retrievals and the calls that
+// were already sent), so the retried record keeps its inherited fields and
+// RAG context and nothing else is sent twice.
+const ContextOnly = "athina.exporter.context_only"
+
+func contextOnly(td ptrace.Traces, ref SpanRef) bool {
+	span := td.ResourceSpans().At(ref.Resource).ScopeSpans().At(ref.Scope).Spans().At(ref.Span)
+	v, ok := span.Attributes().Get(ContextOnly)
+	return ok && v.Bool()
 }
 
 // candidate is a span that may become a record.
@@ -183,7 +204,9 @@ func (t *Translator) finish(in spanInput, d *draft) (Record, int) {
 		d.setCustom(k, v)
 	}
 	d.setCustom("service_name", str(getAttr(resAttrs, "service.name")))
-	r.LanguageModelID = d.model.val
+	// The API rejects a record without a model; a span that names none is
+	// still a model call worth its prompt and response.
+	r.LanguageModelID = firstString(d.model.val, UnknownModel)
 
 	r.Prompt = withSystem(r.Prompt, d.system)
 	if r.Prompt == nil {
