@@ -141,6 +141,7 @@ func (cfg *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("tags[%d]: must not be empty", i))
 		}
 	}
+	errs = append(errs, cfg.LogEvents.validate()...)
 	errs = append(errs, cfg.Redact.validate()...)
 	return errors.Join(errs...)
 }

@@ -66,6 +66,9 @@ func TestEveryKeySet(t *testing.T) {
 	assert.Equal(t, []string{"checkout", "eu-west-1"}, cfg.Tags)
 	assert.Equal(t, "support-bot", cfg.PromptSlug)
 	assert.Equal(t, 65536, cfg.MaxFieldBytes)
+	assert.True(t, cfg.IncludeEmbeddings)
+	assert.Equal(t, LogEventsConfig{Wait: 500 * time.Millisecond, MaxAge: 30 * time.Second, MaxPending: 5000},
+		cfg.LogEvents)
 
 	header, ok := cfg.ClientConfig.Headers.Get("x-team")
 	require.True(t, ok)
@@ -101,6 +104,9 @@ func TestInvalidConfigsNameTheKey(t *testing.T) {
 		{"athina/empty_tag", "tags[1]: must not be empty"},
 		{"athina/bad_queue", "sending_queue: `num_consumers` must be positive"},
 		{"athina/unknown_key", "api_keys"},
+		{"athina/bad_log_events", "log_events.wait: must be between 0s and 1m0s, got 2m0s"},
+		{"athina/bad_log_events", "log_events.max_age: must be longer than log_events.wait (2m0s), got 1m0s"},
+		{"athina/bad_log_events", "log_events.max_pending: must be at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {

@@ -35,17 +35,20 @@ func NewDefaultLogEvents() LogEventsConfig {
 	return LogEventsConfig{Wait: 2 * time.Second, MaxAge: 2 * time.Minute, MaxPending: 100_000}
 }
 
-// Validate checks the log_events block.
-func (c *LogEventsConfig) Validate() error {
+// validate checks the log_events block. It is called from Config.Validate
+// rather than being a confmap.Validator, so that every error line names its
+// full key (confmap prefixes only the first line of a nested error).
+func (c *LogEventsConfig) validate() []error {
 	var errs []error
 	if c.Wait < 0 || c.Wait > maxLogEventsWait {
-		errs = append(errs, fmt.Errorf("wait: must be between 0s and %s, got %s", maxLogEventsWait, c.Wait))
+		errs = append(errs, fmt.Errorf("log_events.wait: must be between 0s and %s, got %s", maxLogEventsWait, c.Wait))
 	}
 	if c.MaxAge <= c.Wait {
-		errs = append(errs, fmt.Errorf("max_age: must be longer than wait (%s), got %s", c.Wait, c.MaxAge))
+		errs = append(errs, fmt.Errorf("log_events.max_age: must be longer than log_events.wait (%s), got %s",
+			c.Wait, c.MaxAge))
 	}
 	if c.MaxPending < 1 {
-		errs = append(errs, errors.New("max_pending: must be at least 1"))
+		errs = append(errs, errors.New("log_events.max_pending: must be at least 1"))
 	}
-	return errors.Join(errs...)
+	return errs
 }
