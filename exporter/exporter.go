@@ -135,11 +135,16 @@ func (e *tracesExporter) pushTraces(ctx context.Context, td ptrace.Traces) error
 }
 
 // sendAll posts the records with at most max_concurrency requests in flight
-// and returns each record's outcome at its index.
+// and returns each record's outcome at its index. Once a POST gets no
+// answer at all (connection refused, reset, timed out), the records not yet
+// tried are not posted but handed back for retry with it: during an outage
+// a batch of thousands of records then costs a few failed connections per
+// attempt instead of thousands, or thousands of timeouts if the API hangs.
 func (e *tracesExporter) sendAll(ctx context.Context, items []translate.Item) []outcome {
 	outcomes := make([]outcome, len(items))
 	workers := min(e.cfg.MaxConcurrency, len(items))
 	var next atomic.Int64
+	var unreachable atomic.Pointer[outcome]
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -148,7 +153,14 @@ func (e *tracesExporter) sendAll(ctx context.Context, items []translate.Item) []
 				if i >= len(items) {
 					return
 				}
+				if failed := unreachable.Load(); failed != nil {
+					outcomes[i] = outcome{action: actionRetry, err: failed.err}
+					continue
+				}
 				outcomes[i] = e.sendOne(ctx, &items[i].Record)
+				if out := outcomes[i]; out.action == actionRetry && out.status == 0 {
+					unreachable.CompareAndSwap(nil, &out)
+				}
 			}
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -238,4 +240,24 @@ func TestPlaintextRemoteEndpoint(t *testing.T) {
 	for endpoint, want := range tests {
 		assert.Equal(t, want, plaintextRemote(endpoint), endpoint)
 	}
+}
+
+// TestUnreachableAPIStopsTheFanOut: once a POST gets no answer, the rest of
+// the batch is handed back for retry without being tried.
+func TestUnreachableAPIStopsTheFanOut(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		requests.Add(1)
+		panic(http.ErrAbortHandler) // the connection drops with no answer
+	}))
+	defer srv.Close()
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	exp := newTestExporter(t, srv.URL, func(c *config.Config) { c.MaxConcurrency = 4 })
+
+	err := exp.ConsumeTraces(context.Background(), chatTraces(100))
+
+	var retry consumererror.Traces
+	require.True(t, errors.As(err, &retry))
+	assert.Equal(t, 100, retry.Data().SpanCount(), "every record goes back for retry")
+	assert.LessOrEqual(t, requests.Load(), int64(4), "at most the requests already in flight were tried")
 }
