@@ -21,8 +21,8 @@ var errHalted = errors.New("athina exporter is shutting down and the API is not 
 // persistent queue keeps them for the next start; an in-memory queue drops
 // them, as it would have after the retries it no longer makes.
 //
-// Known gap: outside shutdown a hung API still costs one timeout per
-// max_concurrency records of a batch; that needs a circuit breaker, not built yet.
+// Outside shutdown a hung API costs one client timeout per batch attempt:
+// sendAll stops a batch's fan-out at the first POST that gets no answer.
 type halt struct {
 	ctx      context.Context // cancelled when halted
 	cancel   context.CancelCauseFunc
