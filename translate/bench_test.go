@@ -212,3 +212,50 @@ func BenchmarkTraces(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPerSpan measures per span what the exporter does with it against
+// the anchor, pdata's own OTLP/JSON encoding of the same span (work=otlp):
+// for an LLM span, translating it and encoding its record as the request
+// body (work=record); for an HTTP server span, deciding to skip it
+// (work=skip). Each span is alone in a ptrace.Traces with its resource and
+// scope. benchstat -col /work shows each cost relative to the anchor.
+func BenchmarkPerSpan(b *testing.B) {
+	tr := New(Options{Environment: "bench", Tags: []string{"bench"}, MaxFieldBytes: 256 << 10})
+	httpTraces, httpSpan := benchTraces("io.opentelemetry.tomcat-10.0")
+	httpServerSpan().CopyTo(httpSpan)
+	cases := append(perSpanCases(), benchSpanCase{"http-server", httpTraces})
+
+	for _, c := range cases {
+		b.Run("span="+c.name+"/work=otlp", func(b *testing.B) {
+			var m ptrace.JSONMarshaler
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.MarshalTraces(c.td); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if c.name == "http-server" {
+			b.Run("span="+c.name+"/work=skip", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if res := tr.Traces(c.td); len(res.Items) != 0 {
+						b.Fatal("translated")
+					}
+				}
+			})
+			continue
+		}
+		b.Run("span="+c.name+"/work=record", func(b *testing.B) {
+			var body []byte // the exporter's pooled request body
+			b.ReportAllocs()
+			for b.Loop() {
+				res := tr.Traces(c.td)
+				if len(res.Items) != 1 {
+					b.Fatal("not translated")
+				}
+				body = append(res.Items[0].Record.AppendJSON(body[:0]), '\n')
+			}
+		})
+	}
+}

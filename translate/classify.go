@@ -39,12 +39,20 @@ type signals struct {
 	seen        bool          // any of the above
 }
 
+// signalInitials are the first letters of the keys gather looks at, one
+// bit per letter from 'a'.
+const signalInitials = 1<<('g'-'a') | 1<<('l'-'a') | 1<<('a'-'a') | 1<<('o'-'a') | 1<<('t'-'a') | 1<<('d'-'a')
+
 // gather records the signals among attrs. It must not allocate, and it
-// dispatches on the key's first byte so that the keys of ordinary spans
-// (http.*, db.statement, …) cost about one comparison each.
+// looks at the key's first letter first, so that the keys of ordinary
+// spans (http.*, url.*, …) cost one well-predicted test each: a switch on
+// the letter costs a mispredicted jump for most of them.
 func (s *signals) gather(attrs pcommon.Map) {
 	for k, v := range attrs.All() {
 		if k == "" {
+			continue
+		}
+		if letter := uint(k[0] - 'a'); letter >= 32 || signalInitials>>letter&1 == 0 {
 			continue
 		}
 		switch k[0] {

@@ -125,6 +125,14 @@ func (d *draft) setPrompt(msgs []wireMessage, text string) {
 	}
 }
 
+// setPromptFrom sets the prompt from a message-list attribute unless a
+// reader set it already.
+func (d *draft) setPromptFrom(v pcommon.Value) {
+	if d.rec.Prompt == nil {
+		d.rec.Prompt = readPrompt(v)
+	}
+}
+
 // setResponse sets the response from the first of the decoded output
 // messages (the first choice), or from text, unless a reader set it already.
 func (d *draft) setResponse(msgs []wireMessage, text string) {

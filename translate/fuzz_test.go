@@ -216,14 +216,17 @@ func checkTranslation(t *testing.T, td ptrace.Traces) {
 	}
 }
 
-// encode encodes rec as the exporter's sendOne does.
+// encode encodes rec as the exporter's sendOne does, and checks that it is
+// what encoding/json writes.
 func encode(t *testing.T, rec *Record) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	require.NoError(t, enc.Encode(rec), "a record must always encode")
-	return buf.Bytes()
+	body := append(rec.AppendJSON(nil), '\n')
+	require.Equal(t, buf.String(), string(body), "AppendJSON writes what encoding/json writes")
+	return body
 }
 
 func checkTruncated(t *testing.T, whole, rec *Record) {

@@ -203,7 +203,7 @@ func readGenAIPrompt(a *genaiAttrs, d *draft) {
 		d.system = systemText(a.system)
 	}
 	if d.rec.Prompt == nil && present(a.input) {
-		d.setPrompt(readMessages(a.input))
+		d.setPromptFrom(a.input)
 	}
 }
 
@@ -216,8 +216,8 @@ func systemText(v pcommon.Value) string {
 		parts = partsFromSlice(v.Slice())
 	case pcommon.ValueTypeStr:
 		data := contentJSON(str(v))
-		if len(data) == 0 || data[0] != '[' || !decodeJSON(data, &parts) {
-			return string(data)
+		if len(data) == 0 || data[0] != '[' || !decodeWire(data, &parts, readParts) {
+			return data
 		}
 	default:
 		return str(v)

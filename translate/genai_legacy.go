@@ -3,6 +3,7 @@ package translate
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -42,6 +43,9 @@ func messageEventRole(name string) string {
 func readGenAIMessageEvents(in spanInput, d *draft) {
 	var provider, promptTokens, completionTokens pcommon.Value
 	for k, v := range in.span.Attributes().All() {
+		if !strings.HasPrefix(k, "gen_ai.") {
+			continue
+		}
 		switch k {
 		case "gen_ai.system":
 			provider = v
@@ -134,7 +138,7 @@ func readGenAIContent(in spanInput, d *draft) {
 		completion = getAttr(attrs, keyLegacyCompletion)
 	}
 	if d.rec.Prompt == nil && present(prompt) {
-		d.setPrompt(readMessages(prompt))
+		d.setPromptFrom(prompt)
 	}
 	if !d.responseSet && present(completion) {
 		d.setResponse(readMessages(completion))

@@ -52,25 +52,40 @@ func (l *flatList) add(key, prefix string, v pcommon.Value) bool {
 	}
 	n, rest, ok := cutIndex(rest)
 	if ok {
+		if *l == nil {
+			*l = make(flatList, 0, 16) // a message has several attributes
+		}
 		*l = append(*l, flatItem{n, rest, v})
 	}
 	return ok
 }
 
-// groups yields the items of each index, lowest index first.
+// count returns the number of distinct indexes in l.
+func (l flatList) count() int {
+	n := 0
+	for range l.groups() {
+		n++
+	}
+	return n
+}
+
+// groups yields the items of each index, lowest index first. It is small
+// enough to be inlined, so that ranging over it allocates nothing.
 func (l flatList) groups() iter.Seq2[int, flatList] {
+	return func(yield func(int, flatList) bool) { l.eachGroup(yield) }
+}
+
+func (l flatList) eachGroup(yield func(int, flatList) bool) {
 	slices.SortStableFunc(l, func(a, b flatItem) int { return cmp.Compare(a.n, b.n) })
-	return func(yield func(int, flatList) bool) {
-		for start := 0; start < len(l); {
-			end := start + 1
-			for end < len(l) && l[end].n == l[start].n {
-				end++
-			}
-			if !yield(l[start].n, l[start:end]) {
-				return
-			}
-			start = end
+	for start := 0; start < len(l); {
+		end := start + 1
+		for end < len(l) && l[end].n == l[start].n {
+			end++
 		}
+		if !yield(l[start].n, l[start:end]) {
+			return
+		}
+		start = end
 	}
 }
 

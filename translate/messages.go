@@ -100,6 +100,56 @@ func readMessages(v pcommon.Value) (msgs []wireMessage, text string) {
 	return nil, str(v)
 }
 
+// readPrompt reads a message-list attribute into the prompt, as
+// promptOf(readMessages(v)) does, except that a JSON list is converted
+// while it is decoded, one message at a time: a long conversation costs no
+// list of decoded messages.
+func readPrompt(v pcommon.Value) []Message {
+	if v.Type() != pcommon.ValueTypeStr {
+		return promptOf(readMessages(v))
+	}
+	s := str(v)
+	if data := contentJSON(s); data != "" && data[0] == '[' {
+		if prompt, ok := promptOfList(data); ok {
+			return prompt
+		}
+		return promptOf(nil, s) // malformed JSON is kept as text
+	}
+	return promptOf(decodeMessages(s))
+}
+
+// promptOfList converts the JSON message list data to the prompt; ok is
+// false when data is no JSON. A list with elements gives a non-nil prompt,
+// even when no element is a message, as promptOf does.
+func promptOfList(data string) (prompt []Message, ok bool) {
+	r := jsonReader[string]{data: data}
+	var m wireMessage
+	for more := r.enterArray(); more; more = r.nextElement() {
+		m.reset()
+		readWireMessage(&r, &m)
+		if prompt == nil {
+			// One message per role key is close, and saves growing the
+			// prompt of a long conversation several times.
+			prompt = make([]Message, 0, strings.Count(data, `"role"`)+1)
+		}
+		prompt = appendOpenAI(prompt, &m, "user")
+	}
+	if !r.atEnd() {
+		return nil, false
+	}
+	return prompt, true
+}
+
+// reset makes m an empty message for the next element of a list, keeping
+// (cleared) the arrays its parts and tool calls were decoded into: the
+// prompt keeps no reference to them.
+func (m *wireMessage) reset() {
+	parts, calls := m.Parts[:0], m.ToolCalls[:0]
+	clear(parts[:cap(parts)])
+	clear(calls[:cap(calls)])
+	*m = wireMessage{Parts: parts, ToolCalls: calls}
+}
+
 // decodeMessages decodes a JSON message list or a single JSON message.
 func decodeMessages(s string) (msgs []wireMessage, text string) {
 	if s == "" {
@@ -111,16 +161,16 @@ func decodeMessages(s string) (msgs []wireMessage, text string) {
 	}
 	switch data[0] {
 	case '[':
-		if decodeJSON(data, &msgs) {
+		if decodeWire(data, &msgs, readWireMessages) {
 			return msgs, ""
 		}
 	case '{':
 		var m wireMessage
-		if decodeJSON(data, &m) && !m.empty() {
+		if decodeWire(data, &m, readWireMessage) && !m.empty() {
 			return []wireMessage{m}, ""
 		}
 	default:
-		return nil, string(data)
+		return nil, data
 	}
 	return nil, s
 }
@@ -144,7 +194,7 @@ func messageFromMap(m pcommon.Map) wireMessage {
 			if v.Type() == pcommon.ValueTypeSlice {
 				w.Parts = partsFromSlice(v.Slice())
 			} else if v.Type() == pcommon.ValueTypeStr {
-				decodeJSON(contentJSON(v.Str()), &w.Parts)
+				decodeWire(contentJSON(v.Str()), &w.Parts, readParts)
 			}
 		case "content":
 			w.Content = contentFromValue(v)
@@ -163,7 +213,7 @@ func messageFromMap(m pcommon.Map) wireMessage {
 				w.Message = &inner
 			case pcommon.ValueTypeStr:
 				var inner wireMessage
-				if decodeJSON(contentJSON(v.Str()), &inner) {
+				if decodeWire(contentJSON(v.Str()), &inner, readWireMessage) {
 					w.Message = &inner
 				} else {
 					w.Message = &wireMessage{Content: jsonString(v.Str())}
@@ -242,7 +292,7 @@ func toolCallsFromValue(v pcommon.Value) []wireToolCall {
 	var calls []wireToolCall
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
-		decodeJSON(contentJSON(v.Str()), &calls)
+		decodeWire(contentJSON(v.Str()), &calls, readWireToolCalls)
 	case pcommon.ValueTypeSlice:
 		sl := v.Slice()
 		for i := 0; i < sl.Len(); i++ {
@@ -478,19 +528,30 @@ func isImage(p *part) bool {
 	return false
 }
 
-// joinText joins the text parts with "\n".
+// joinText joins the text parts with "\n". The text of a single text
+// part, the common case, is returned as it is.
 func joinText(parts []part) string {
-	var b strings.Builder
-	n := 0
+	var (
+		b     strings.Builder
+		first string
+		n     int
+	)
 	for i := range parts {
 		if partKind(&parts[i]) != kindText {
 			continue
 		}
-		if n > 0 {
-			b.WriteByte('\n')
+		switch n++; n {
+		case 1:
+			first = string(parts[i].Content)
+			continue
+		case 2:
+			b.WriteString(first)
 		}
+		b.WriteByte('\n')
 		b.WriteString(string(parts[i].Content))
-		n++
+	}
+	if n <= 1 {
+		return first
 	}
 	return b.String()
 }
@@ -571,12 +632,8 @@ func contentText(raw json.RawMessage) string {
 			return s
 		}
 	case '[':
-		var parts []struct {
-			Type    anyText `json:"type"`
-			Text    anyText `json:"text"`
-			Content anyText `json:"content"`
-		}
-		if !decodeJSON(raw, &parts) {
+		var parts []textPart
+		if !decodeWire([]byte(raw), &parts, readTextParts) {
 			break
 		}
 		var b strings.Builder
@@ -595,6 +652,13 @@ func contentText(raw json.RawMessage) string {
 		return b.String()
 	}
 	return string(raw)
+}
+
+// textPart is what contentText reads of an OpenAI content part.
+type textPart struct {
+	Type    anyText `json:"type"`
+	Text    anyText `json:"text"`
+	Content anyText `json:"content"`
 }
 
 func firstText(texts ...anyText) anyText {

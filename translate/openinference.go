@@ -56,6 +56,9 @@ func readOpenInference(in spanInput, d *draft) {
 		params, finish, cost, modelName                  pcommon.Value
 	)
 	for k, v := range in.span.Attributes().All() {
+		if !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "embedding.") {
+			continue // cheaply past the other conventions' keys
+		}
 		if input.add(k, keyOIInput, v) || output.add(k, keyOIOutput, v) || tools.add(k, keyOITools, v) ||
 			prompts.add(k, keyOIPrompts, v) || choices.add(k, keyOIChoices, v) || embedded.add(k, keyOIEmbedded, v) {
 			continue
@@ -163,7 +166,7 @@ func readOIContent(input, output, prompts, choices flatList, d *draft) {
 // oiMessages rebuilds llm.{input,output}_messages.<N>.message.* in index
 // order; gaps are skipped.
 func oiMessages(l flatList) []wireMessage {
-	var msgs []wireMessage
+	msgs := make([]wireMessage, 0, l.count())
 	for _, item := range l.groups() {
 		m := wireMessage{
 			Role:       anyText(str(item.get("message.role"))),
@@ -200,6 +203,9 @@ func oiMessages(l flatList) []wireMessage {
 // message_content.*: text and images; audio, reasoning and the rest have no
 // OpenAI place and are dropped. nil when there is no text or image.
 func oiContents(l flatList) json.RawMessage {
+	if len(l) == 0 {
+		return nil
+	}
 	b := []byte{'['}
 	n := 0
 	for _, item := range l.groups() {
@@ -238,13 +244,15 @@ func appendSep(b []byte, n *int) []byte {
 // lists no tools of its own, its tools. Keys without a ModelOptions field
 // go to extra_options; model, messages and tools are content, not options.
 func readInvocationParameters(v pcommon.Value, d *draft) {
-	params := jsonObject(str(v))
-	if params == nil {
+	params, tools, ok := invocationParams(str(v))
+	if !ok {
 		return
 	}
-	if raw, ok := params["tools"]; ok && d.rec.Tools == nil {
-		if data, err := json.Marshal(raw); err == nil {
-			d.rec.Tools = readTools(pcommon.NewValueStr(string(data)))
+	if tools != "" && d.rec.Tools == nil {
+		if raw, ok := decodeAny(tools); ok {
+			if data, err := json.Marshal(raw); err == nil {
+				d.rec.Tools = readTools(pcommon.NewValueStr(string(data)))
+			}
 		}
 	}
 	if f, ok := jsonFloat(params["temperature"]); ok {
@@ -280,6 +288,63 @@ func readInvocationParameters(v pcommon.Value, d *draft) {
 			}
 		}
 	}
+}
+
+// invocationParams reads llm.invocation_parameters into what jsonObject
+// would return, without decoding the bulk of it: messages, which no record
+// field takes, are skipped, and tools are returned as JSON text, decoded
+// only when the span lists no tools of its own. Like jsonObject it reads
+// the first JSON value of the text; ok is false when that is no object.
+func invocationParams(s string) (params map[string]any, tools string, ok bool) {
+	data := contentJSON(s)
+	if len(data) == 0 || data[0] != '{' {
+		return nil, "", false
+	}
+	r := jsonReader[string]{data: data}
+	params = make(map[string]any, 8)
+	for more := r.enterObject(); more; more = r.nextMember() {
+		switch key := r.key; key {
+		case "messages":
+			r.skipValue()
+		case "tools":
+			tools = r.skipValue()
+		default:
+			params[key] = readAny(&r)
+		}
+	}
+	if r.bad {
+		return nil, "", false
+	}
+	return params, tools, true
+}
+
+// readAny reads a value as json.Decoder with UseNumber decodes it into an
+// interface; objects and arrays are left to encoding/json.
+func readAny(r *jsonReader[string]) any {
+	switch r.peek() {
+	case '"':
+		if lit, escaped := r.str(); !r.bad {
+			return unquoteJSON(lit, escaped)
+		}
+		return nil
+	case 't', 'f':
+		return r.skipValue() == "true"
+	case 'n':
+		r.skipValue()
+		return nil
+	case '{', '[':
+		v, _ := decodeAny(r.skipValue())
+		return v
+	}
+	return json.Number(r.skipValue())
+}
+
+// decodeAny decodes JSON text into an interface, numbers as json.Number.
+func decodeAny(data string) (any, bool) {
+	dec := json.NewDecoder(strings.NewReader(data))
+	dec.UseNumber()
+	var v any
+	return v, dec.Decode(&v) == nil
 }
 
 // readFirstTokenEvent turns OpenInference's first-token event into the time

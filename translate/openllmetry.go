@@ -77,6 +77,9 @@ func readOpenLLMetry(in spanInput, d *draft) {
 		total, finish                 pcommon.Value
 	)
 	for k, v := range in.span.Attributes().All() {
+		if !strings.HasPrefix(k, "gen_ai.") && !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "traceloop.") {
+			continue // cheaply past the other conventions' keys
+		}
 		if prompt.add(k, keyOLLPrompt, v) || completion.add(k, keyOLLCompletion, v) || functions.add(k, keyOLLFunctions, v) {
 			continue
 		}
@@ -159,7 +162,7 @@ func readOpenLLMetry(in spanInput, d *draft) {
 // indexedMessages rebuilds the messages of gen_ai.prompt.<N>.* or
 // gen_ai.completion.<N>.*, in index order; gaps are skipped.
 func indexedMessages(l flatList) []wireMessage {
-	var msgs []wireMessage
+	msgs := make([]wireMessage, 0, l.count())
 	for _, item := range l.groups() {
 		m := wireMessage{
 			Role:         anyText(str(item.get("role"))),

@@ -89,12 +89,12 @@ func documentTexts(v pcommon.Value) []string {
 		switch {
 		case len(data) == 0:
 		case data[0] == '[':
-			decodeJSON(data, &docs)
+			decodeJSON([]byte(data), &docs)
 		case data[0] == '{':
 			var out struct {
 				Documents []wireDocument `json:"documents"`
 			}
-			decodeJSON(data, &out)
+			decodeJSON([]byte(data), &out)
 			docs = out.Documents
 		}
 	case pcommon.ValueTypeSlice:

@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -192,7 +191,7 @@ func (s *segment) readMetadata(v pcommon.Value) {
 			s.putMeta(fromOI, k, item.AsRaw())
 		}
 	case pcommon.ValueTypeStr:
-		dec := json.NewDecoder(bytes.NewReader(contentJSON(v.Str())))
+		dec := json.NewDecoder(strings.NewReader(contentJSON(v.Str())))
 		dec.UseNumber() // keep integers exact
 		var m map[string]any
 		if dec.Decode(&m) != nil {

@@ -29,10 +29,10 @@ func readTools(v pcommon.Value) []Tool {
 		switch {
 		case len(data) == 0:
 		case data[0] == '[':
-			decodeJSON(data, &defs)
+			decodeWire(data, &defs, readWireTools)
 		case data[0] == '{':
 			var d wireTool
-			if decodeJSON(data, &d) {
+			if decodeWire(data, &d, readWireTool) {
 				defs = append(defs, d)
 			}
 		}
@@ -45,7 +45,7 @@ func readTools(v pcommon.Value) []Tool {
 				defs = append(defs, toolFromMap(item.Map()))
 			case pcommon.ValueTypeStr:
 				var d wireTool
-				if decodeJSON(contentJSON(item.Str()), &d) {
+				if decodeWire(contentJSON(item.Str()), &d, readWireTool) {
 					defs = append(defs, d)
 				}
 			}
@@ -121,9 +121,9 @@ func (t *wireTool) openAI() (Tool, bool) {
 // an object held in a JSON string unwrapped; anything else is dropped.
 func schema(raw json.RawMessage) json.RawMessage {
 	if len(raw) > 0 && raw[0] == '"' {
-		raw = contentJSON(string(raw))
+		raw = json.RawMessage(contentJSON(string(raw)))
 	}
-	if len(raw) == 0 || raw[0] != '{' || !json.Valid(raw) {
+	if len(raw) == 0 || raw[0] != '{' || !validJSON([]byte(raw)) {
 		return nil
 	}
 	return rawJSON(raw)
@@ -133,7 +133,7 @@ func schema(raw json.RawMessage) json.RawMessage {
 func toolFromJSON(s string) (Tool, bool) {
 	var def wireTool
 	data := contentJSON(s)
-	if len(data) == 0 || data[0] != '{' || !decodeJSON(data, &def) {
+	if len(data) == 0 || data[0] != '{' || !decodeWire(data, &def, readWireTool) {
 		return Tool{}, false
 	}
 	return def.openAI()

@@ -230,12 +230,12 @@ func unquote(data []byte) (string, error) {
 	case `"stop"`:
 		return "stop", nil
 	}
-	if len(data) >= 2 && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data) {
-		return string(data[1 : len(data)-1]), nil
+	r := jsonReader[[]byte]{data: data}
+	lit, escaped := r.str()
+	if !r.atEnd() {
+		return "", errors.New("translate: not a JSON string")
 	}
-	var s string
-	err := json.Unmarshal(data, &s)
-	return s, err
+	return unquoteJSON(lit, escaped), nil
 }
 
 // decodeJSON decodes data into v. Values of the wrong type leave their
@@ -250,17 +250,18 @@ func decodeJSON(data []byte, v any) bool {
 // contentJSON returns the JSON held by a content attribute string. A string
 // that holds a JSON string (double encoding, spec S.0.1) is unwrapped, up to
 // two levels; what is left may be JSON or plain text.
-func contentJSON(s string) []byte {
-	data := []byte(strings.TrimSpace(s))
+func contentJSON(s string) string {
+	data := strings.TrimSpace(s)
 	for range 2 {
 		if len(data) == 0 || data[0] != '"' {
 			break
 		}
-		var inner string
-		if json.Unmarshal(data, &inner) != nil {
+		r := jsonReader[string]{data: data}
+		lit, escaped := r.str()
+		if !r.atEnd() {
 			break
 		}
-		data = []byte(strings.TrimSpace(inner))
+		data = strings.TrimSpace(unquoteJSON(lit, escaped))
 	}
 	return data
 }
@@ -278,54 +279,21 @@ func rawJSON(data []byte) json.RawMessage {
 	return json.RawMessage(data)
 }
 
-// jsonString returns s encoded as a JSON string.
-func jsonString(s string) json.RawMessage {
-	return appendJSONString(make([]byte, 0, len(s)+2), s)
+// rawJSONText is rawJSON for JSON text held in a string.
+func rawJSONText(s string) string {
+	if s == "" || s == "null" {
+		return ""
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return s
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD
-// so the output is always valid JSON.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+// jsonString returns s encoded as a JSON string, in a buffer of the exact
+// size: message content lives as long as its record.
+func jsonString(s string) json.RawMessage {
+	return appendJSONString(make([]byte, 0, jsonStringLen(s)), s)
 }
 
 // valueJSON returns the JSON text of a structured attribute value.
@@ -398,7 +366,7 @@ func jsonObject(s string) map[string]any {
 	if len(data) == 0 || data[0] != '{' {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(strings.NewReader(data))
 	dec.UseNumber()
 	var m map[string]any
 	if dec.Decode(&m) != nil {

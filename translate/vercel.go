@@ -151,6 +151,9 @@ func (a *vercelAttrs) setting(name string, v pcommon.Value) {
 func readVercel(in spanInput, d *draft) {
 	var a vercelAttrs
 	for k, v := range in.span.Attributes().All() {
+		if !strings.HasPrefix(k, "ai.") && k != keyAIOperationName {
+			continue // cheaply past the other conventions' keys
+		}
 		switch k {
 		case "ai.model.id":
 			d.model.offer(modelVercel, str(v))
@@ -300,7 +303,7 @@ func readVercelFirstChunk(in spanInput, d *draft) {
 func vercelValues(v pcommon.Value) []string {
 	var texts []string
 	for _, item := range stringsValue(v) {
-		texts = append(texts, string(contentJSON(item)))
+		texts = append(texts, contentJSON(item))
 	}
 	return texts
 }

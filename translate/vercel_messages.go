@@ -5,13 +5,6 @@ import (
 	"strings"
 )
 
-// vercelMessage is one message of ai.prompt.messages: the AI SDK's own
-// format, not OpenAI's. content is a string or a list of parts.
-type vercelMessage struct {
-	Role    anyText         `json:"role"`
-	Content json.RawMessage `json:"content"`
-}
-
 // vercelPart is a content part, a tool call of ai.response.toolCalls, or a
 // tool result. Fields renamed across versions are both here: args (v4) /
 // input (v5+) of a tool call, result (v4) / output (v5+) of a tool result,
@@ -39,19 +32,46 @@ type vercelOutput struct {
 	Value json.RawMessage `json:"value"`
 }
 
-// vercelPrompt converts ai.prompt.messages to OpenAI messages (spec S.6).
-// Text that is no message list becomes one user message.
+// vercelPrompt converts ai.prompt.messages to OpenAI messages (spec S.6),
+// each while it is decoded. Text that is no message list becomes one user
+// message.
 func vercelPrompt(s string) []Message {
 	data := contentJSON(s)
-	var msgs []vercelMessage
-	if len(data) == 0 || data[0] != '[' || !decodeJSON(data, &msgs) {
+	if len(data) == 0 || data[0] != '[' {
 		return userMessages([]string{s})
 	}
-	out := make([]Message, 0, len(msgs)+1)
-	for i := range msgs {
-		out = appendVercel(out, &msgs[i])
+	r := jsonReader[string]{data: data}
+	out := make([]Message, 0, 8)
+	var parts []vercelPart // decoded into again for each message
+	for more := r.enterArray(); more; more = r.nextElement() {
+		role, content := readVercelMessage(&r)
+		out = appendVercel(out, role, content, &parts)
+	}
+	if !r.atEnd() {
+		return userMessages([]string{s})
 	}
 	return out
+}
+
+var vercelMessageFields = []string{"role", "content"}
+
+// readVercelMessage reads one message of ai.prompt.messages, the AI SDK's
+// own format, not OpenAI's: {role, content}, content a string or a list of
+// parts. It decodes as json.Unmarshal would into {Role anyText
+// `json:"role"`; Content json.RawMessage `json:"content"`}, but returns
+// the content as JSON text that shares memory with the attribute.
+func readVercelMessage(r *jsonReader[string]) (role anyText, content string) {
+	for ok := r.enterFields(); ok; ok = r.nextMember() {
+		switch fieldFor(r.key, vercelMessageFields) {
+		case "role":
+			readText(r, &role)
+		case "content":
+			content = r.skipValue()
+		default:
+			r.skipValue()
+		}
+	}
+	return role, content
 }
 
 // vercelCallPrompt reads the wrapper's ai.prompt, {system?, prompt?,
@@ -64,7 +84,7 @@ func vercelCallPrompt(s, system string) ([]Message, string) {
 		Messages json.RawMessage `json:"messages"`
 	}
 	data := contentJSON(s)
-	if len(data) == 0 || data[0] != '{' || !decodeJSON(data, &p) {
+	if len(data) == 0 || data[0] != '{' || !decodeJSON([]byte(data), &p) {
 		return userMessages([]string{s}), system
 	}
 	if system == "" {
@@ -84,20 +104,23 @@ func vercelCallPrompt(s, system string) ([]Message, string) {
 
 // appendVercel converts one message. Tool results become tool messages:
 // after the assistant message that made them (provider-executed tools),
-// before any other.
-func appendVercel(out []Message, m *vercelMessage) []Message {
-	role := normalizeRole(string(m.Role), "user")
-	raw := rawJSON(m.Content)
+// before any other. The parts are decoded into *scratch, whose array the
+// messages keep no reference to.
+func appendVercel(out []Message, rawRole anyText, content string, scratch *[]vercelPart) []Message {
+	role := normalizeRole(string(rawRole), "user")
+	raw := rawJSONText(content)
 	if len(raw) == 0 {
 		return out
 	}
 	if raw[0] != '[' {
-		return append(out, Message{Role: role, Content: openAIContent(raw)})
+		return append(out, Message{Role: role, Content: openAIContent(json.RawMessage(raw))})
 	}
-	var parts []vercelPart
-	if !decodeJSON(raw, &parts) {
-		return append(out, Message{Role: role, Content: jsonString(string(raw))})
+	clear((*scratch)[:cap(*scratch)])
+	parts := (*scratch)[:0]
+	if !decodeWire(raw, &parts, readVercelParts) {
+		return append(out, Message{Role: role, Content: jsonString(raw)})
 	}
+	*scratch = parts
 
 	var (
 		texts   []string
@@ -215,7 +238,7 @@ func dataURL(data, mediaType, fallback string) string {
 func vercelToolCalls(s string) []ToolCall {
 	data := contentJSON(s)
 	var parts []vercelPart
-	if len(data) == 0 || data[0] != '[' || !decodeJSON(data, &parts) {
+	if len(data) == 0 || data[0] != '[' || !decodeWire(data, &parts, readVercelParts) {
 		return nil
 	}
 	var calls []ToolCall
@@ -248,8 +271,8 @@ func vercelToolChoice(s string) any {
 		Type     anyText `json:"type"`
 		ToolName anyText `json:"toolName"`
 	}
-	if data[0] != '{' || !decodeJSON(data, &c) {
-		return string(data)
+	if data[0] != '{' || !decodeJSON([]byte(data), &c) {
+		return data
 	}
 	if c.Type == "tool" && c.ToolName != "" {
 		return map[string]any{"type": "function", "function": map[string]any{"name": string(c.ToolName)}}
