@@ -55,13 +55,15 @@ load-backpressure: build
 test: build
 	OTELCOL_ATHINA_BIN=$(OTELCOL_BIN) $(GO) test -count=1 ./...
 
-# Fuzzes the translation of hostile span input (translate/fuzz_test.go),
-# each target for FUZZTIME; CI runs it after the tests. A failing input is
+# Fuzzes the translation of hostile span input (translate/fuzz_test.go) and
+# holds translate's JSON encoder and decoders to encoding/json
+# (record_json_test.go, wire_decode_test.go), each target for FUZZTIME; CI
+# runs it after the tests. A failing input is
 # written to translate/testdata/fuzz/<target>/, where every `make test`
 # replays it. Minimizing a large new input is capped, so that the fuzzing
 # time goes to fuzzing.
 FUZZTIME     ?= 20s
-FUZZ_TARGETS := FuzzTraces FuzzSpanAttributes
+FUZZ_TARGETS := FuzzTraces FuzzSpanAttributes FuzzAppendJSON FuzzWireDecoders
 
 fuzz:
 	for target in $(FUZZ_TARGETS); do \

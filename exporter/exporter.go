@@ -1,9 +1,7 @@
 package athinaexporter // import "github.com/athina-otel/athinaexporter/exporter"
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/url"
@@ -44,7 +42,7 @@ type tracesExporter struct {
 	// (auth, middlewares), which only start receives.
 	sender *sender
 
-	bodies sync.Pool // *bytes.Buffer, one per record in flight
+	bodies sync.Pool // *[]byte, one request body per record in flight
 }
 
 func newTracesExporter(cfg *config.Config, set exporter.Settings) (*tracesExporter, error) {
@@ -71,7 +69,7 @@ func newTracesExporter(cfg *config.Config, set exporter.Settings) (*tracesExport
 		redaction:  redaction,
 		rejections: newRejectionLog(set.Logger),
 		halt:       newHalt(),
-		bodies:     sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		bodies:     sync.Pool{New: func() any { return new([]byte) }},
 	}, nil
 }
 
@@ -168,19 +166,16 @@ func (e *tracesExporter) sendAll(ctx context.Context, items []translate.Item) []
 	return outcomes
 }
 
+// sendOne posts rec. The body, built in a pooled buffer, is the record's
+// JSON and a newline: byte for byte what encoding/json's Encoder wrote
+// before Record.AppendJSON took its place on this hot path.
 func (e *tracesExporter) sendOne(ctx context.Context, rec *translate.Record) outcome {
-	buf := e.bodies.Get().(*bytes.Buffer)
-	defer func() {
-		buf.Reset()
-		e.bodies.Put(buf)
-	}()
+	buf := e.bodies.Get().(*[]byte)
+	body := append(rec.AppendJSON((*buf)[:0]), '\n')
+	out := e.sender.post(ctx, body)
+	*buf = body[:0]
+	e.bodies.Put(buf)
 
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(rec); err != nil {
-		return outcome{action: actionDrop, err: fmt.Errorf("encoding record: %w", err)}
-	}
-	out := e.sender.post(ctx, buf.Bytes())
 	e.halt.noteOutcome(out)
 	return out
 }

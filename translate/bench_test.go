@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -255,6 +256,34 @@ func BenchmarkPerSpan(b *testing.B) {
 					b.Fatal("not translated")
 				}
 				body = append(res.Items[0].Record.AppendJSON(body[:0]), '\n')
+			}
+		})
+	}
+}
+
+// BenchmarkEncode encodes the record of each per-span benchmark span as the
+// exporter did (encoding/json, enc=std) and does (AppendJSON, enc=append).
+func BenchmarkEncode(b *testing.B) {
+	tr := New(Options{Environment: "bench", Tags: []string{"bench"}, MaxFieldBytes: 256 << 10})
+	for _, c := range perSpanCases() {
+		rec := tr.Traces(c.td).Items[0].Record
+		b.Run("span="+c.name+"/enc=std", func(b *testing.B) {
+			var body bytes.Buffer
+			b.ReportAllocs()
+			for b.Loop() {
+				body.Reset()
+				enc := json.NewEncoder(&body)
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(&rec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("span="+c.name+"/enc=append", func(b *testing.B) {
+			var body []byte
+			b.ReportAllocs()
+			for b.Loop() {
+				body = append(rec.AppendJSON(body[:0]), '\n')
 			}
 		})
 	}
