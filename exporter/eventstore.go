@@ -158,7 +158,25 @@ func (s *eventStore) evictLocked(now time.Time) int {
 		delete(s.entries, key)
 	}
 	s.order = s.order[i:]
+	s.compactLocked()
 	return dropped
+}
+
+// compactLocked drops keys already taken from the arrival order once they
+// outnumber the live ones: one span whose events are never taken would
+// otherwise keep every later key in the order until it expires.
+func (s *eventStore) compactLocked() {
+	if len(s.order) <= 2*len(s.entries)+1024 {
+		return
+	}
+	live := s.order[:0]
+	for _, key := range s.order {
+		if _, ok := s.entries[key]; ok {
+			live = append(live, key)
+		}
+	}
+	clear(s.order[len(live):])
+	s.order = live
 }
 
 // take removes and returns the events held for key.

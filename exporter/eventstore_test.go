@@ -107,3 +107,14 @@ func TestEventStoreLearnsWhichScopesSendEvents(t *testing.T) {
 	s.markSilent("chatty")
 	assert.True(t, s.shouldWait("chatty"), "a scope that sends events is always waited for")
 }
+
+func TestEventStoreForgetsTakenKeys(t *testing.T) {
+	s, _ := newTestStore(time.Minute, 1_000_000)
+	s.add(eventLogs("lib", 0, "gen_ai.user.message")) // never taken
+	for i := 1; i <= 5000; i++ {
+		s.add(eventLogs("lib", i, "gen_ai.choice"))
+		s.take(spanKey{testTraceID(i), testSpanID(i)})
+	}
+	assert.Len(t, s.entries, 1)
+	assert.LessOrEqual(t, len(s.order), 2*len(s.entries)+1024+1, "taken keys do not pile up behind a held one")
+}
