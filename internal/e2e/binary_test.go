@@ -62,20 +62,37 @@ service:
       level: none
 `
 
-func TestBinaryLogsLLMSpansToAthina(t *testing.T) {
+// collectorBinary returns the OCB-built binary named by OTELCOL_ATHINA_BIN,
+// or skips the test when it is not set.
+func collectorBinary(t *testing.T) string {
+	t.Helper()
 	bin := os.Getenv("OTELCOL_ATHINA_BIN")
 	if bin == "" {
 		t.Skip("OTELCOL_ATHINA_BIN is not set: run `make test`, or `make build` and set it to build/otelcol-athina/otelcol-athina")
 	}
+	return bin
+}
+
+// startWithStandin starts the binary with cfgTemplate (filled with a free
+// OTLP port and the URL of a stand-in of the API) and returns the running
+// collector, the stand-in and the OTLP endpoint.
+func startWithStandin(t *testing.T, cfgTemplate string) (*collector, *standin.Server, string) {
+	t.Helper()
+	bin := collectorBinary(t)
 	api := standin.New(apiKey)
 	backend := httptest.NewServer(api)
-	defer backend.Close()
+	t.Cleanup(backend.Close)
 	otlpPort := freePort(t)
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	require.NoError(t, os.WriteFile(cfg, fmt.Appendf(nil, configTemplate, otlpPort, backend.URL), 0o600))
+	require.NoError(t, os.WriteFile(cfg, fmt.Appendf(nil, cfgTemplate, otlpPort, backend.URL), 0o600))
 
 	col := startCollector(t, bin, cfg, "ATHINA_E2E_API_KEY="+apiKey)
-	chat, failed := sendSpans(t, fmt.Sprintf("127.0.0.1:%d", otlpPort))
+	return col, api, fmt.Sprintf("127.0.0.1:%d", otlpPort)
+}
+
+func TestBinaryLogsLLMSpansToAthina(t *testing.T) {
+	col, api, otlpEndpoint := startWithStandin(t, configTemplate)
+	chat, failed := sendSpans(t, otlpEndpoint)
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	_, err := api.WaitForRecords(ctx, 2)

@@ -2,10 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,8 +12,6 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
-
-	"github.com/athina-otel/athinaexporter/internal/standin"
 )
 
 // groupedConfig is the supported setup for whole traces: the groupbytrace
@@ -56,19 +50,9 @@ service:
 // requests half a second apart: behind groupbytrace the exporter sees both
 // and sends one record, for the inner call, with the wrapper's session.
 func TestGroupByTraceLogsTheInnermostCallOnce(t *testing.T) {
-	bin := os.Getenv("OTELCOL_ATHINA_BIN")
-	if bin == "" {
-		t.Skip("OTELCOL_ATHINA_BIN is not set: run `make test`, or `make build` and set it to build/otelcol-athina/otelcol-athina")
-	}
-	api := standin.New(apiKey)
-	backend := httptest.NewServer(api)
-	defer backend.Close()
-	otlpPort := freePort(t)
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	require.NoError(t, os.WriteFile(cfg, fmt.Appendf(nil, groupedConfig, otlpPort, backend.URL), 0o600))
-	col := startCollector(t, bin, cfg, "ATHINA_E2E_API_KEY="+apiKey)
+	col, api, otlpEndpoint := startWithStandin(t, groupedConfig)
 
-	inner := sendWrappedCall(t, fmt.Sprintf("127.0.0.1:%d", otlpPort))
+	inner := sendWrappedCall(t, otlpEndpoint)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()

@@ -61,11 +61,7 @@ type binaryRun struct {
 
 func newBinaryRun(t *testing.T, a *api, persistent bool) *binaryRun {
 	t.Helper()
-	bin := os.Getenv("OTELCOL_ATHINA_BIN")
-	if bin == "" {
-		t.Skip("OTELCOL_ATHINA_BIN is not set: run `make test`, or `make build` and set it to " +
-			"build/otelcol-athina/otelcol-athina")
-	}
+	bin := collectorBinary(t)
 	dir := t.TempDir()
 	storage := ""
 	if persistent {
