@@ -67,6 +67,7 @@ func TestEveryKeySet(t *testing.T) {
 	assert.Equal(t, "support-bot", cfg.PromptSlug)
 	assert.Equal(t, 65536, cfg.MaxFieldBytes)
 	assert.True(t, cfg.IncludeEmbeddings)
+	assert.True(t, cfg.HTTPClientTelemetry)
 	assert.Equal(t, LogEventsConfig{Wait: 500 * time.Millisecond, MaxAge: 30 * time.Second, MaxPending: 5000},
 		cfg.LogEvents)
 

@@ -78,7 +78,7 @@ func (e *tracesExporter) start(ctx context.Context, host component.Host) error {
 	if ka := clientCfg.Keepalive.Get(); ka != nil {
 		sizeIdlePool(ka, e.cfg)
 	}
-	client, err := clientCfg.ToClient(ctx, host.GetExtensions(), e.set.TelemetrySettings)
+	client, err := clientCfg.ToClient(ctx, host.GetExtensions(), clientTelemetry(e.set.TelemetrySettings, e.cfg.HTTPClientTelemetry))
 	if err != nil {
 		return fmt.Errorf("athina exporter: creating HTTP client: %w", err)
 	}
@@ -226,6 +226,16 @@ func (e *tracesExporter) settle(ctx context.Context, td ptrace.Traces, items []t
 		err = exporterhelper.NewThrottleRetry(err, throttle)
 	}
 	return err
+}
+
+// clientTelemetry is what the HTTP client is built with. confighttp wraps
+// the client in otelhttp only when both a tracer and a meter provider are
+// set, so leaving the tracer provider out is how the wrapping is turned off.
+func clientTelemetry(set component.TelemetrySettings, instrument bool) component.TelemetrySettings {
+	if !instrument {
+		set.TracerProvider = nil
+	}
+	return set
 }
 
 // plaintextRemote reports an http:// endpoint whose host is not loopback.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/athina-otel/athinaexporter/config"
@@ -73,5 +75,34 @@ func TestPlaintextRemoteEndpointWarns(t *testing.T) {
 		require.Len(t, lines, 1, endpoint)
 		assert.Equal(t, endpoint, lines[0].ContextMap()["endpoint"])
 		assert.Contains(t, lines[0].Message, "unencrypted")
+	}
+}
+
+// TestHTTPClientTelemetry: the collector's own tracer sees a client span
+// per record POST only when http_client_telemetry is on; by default the
+// client is not wrapped and records still arrive.
+func TestHTTPClientTelemetry(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		t.Run(fmt.Sprintf("http_client_telemetry=%t", on), func(t *testing.T) {
+			api := standin.New(testAPIKey)
+			srv := httptest.NewServer(api)
+			defer srv.Close()
+			exp := newTestExporter(t, srv.URL, func(c *config.Config) { c.HTTPClientTelemetry = on })
+
+			require.NoError(t, exp.ConsumeTraces(context.Background(), chatTraces(3)))
+
+			assert.Len(t, api.Records(), 3)
+			clientSpans := 0
+			for _, s := range exp.telemetry.SpanRecorder.Ended() {
+				if s.SpanKind() == trace.SpanKindClient {
+					clientSpans++
+				}
+			}
+			if on {
+				assert.Equal(t, 3, clientSpans, "one client span per POST")
+			} else {
+				assert.Zero(t, clientSpans)
+			}
+		})
 	}
 }

@@ -26,6 +26,7 @@ type LoadOptions struct {
 	Senders    int           // OTLP export requests in flight
 	Pipeline   Pipeline      // queue, batch, memory_limiter and concurrency settings; endpoints are filled in
 	Timeout    time.Duration // the longest one run may take
+	Profile    bool          // write each collector run's CPU profile to OutDir/load-<exporter>.cpu.pprof
 	Progress   io.Writer
 }
 
@@ -296,6 +297,14 @@ func (o LoadOptions) startCollector(ctx context.Context, exporter, endpoint stri
 	}
 	p := o.Pipeline
 	p.OTLPEndpoint, p.Exporter, p.Endpoint = otlpEndpoint, exporter, endpoint
+	if o.Profile {
+		if p.PprofEndpoint, err = freeEndpoint(); err != nil {
+			return nil, "", err
+		}
+		if p.CPUProfile, err = filepath.Abs(filepath.Join(o.OutDir, "load-"+exporter+".cpu.pprof")); err != nil {
+			return nil, "", err
+		}
+	}
 	cfgPath := filepath.Join(o.OutDir, "load-"+exporter+".yaml")
 	if err := p.Write(cfgPath); err != nil {
 		return nil, "", err
