@@ -82,7 +82,9 @@ func (e *tracesExporter) start(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return fmt.Errorf("athina exporter: creating HTTP client: %w", err)
 	}
-	e.sender = &sender{client: client, url: e.cfg.LogURL(), apiKey: string(e.cfg.APIKey)}
+	if e.sender, err = newSender(client, e.cfg.LogURL(), string(e.cfg.APIKey)); err != nil {
+		return fmt.Errorf("athina exporter: %w", err)
+	}
 
 	if plaintextRemote(e.cfg.ClientConfig.Endpoint) {
 		e.logger.Warn("The endpoint is plain http:// and not on this host: the API key and LLM content cross the network unencrypted. Use https:// unless a TLS proxy sits in between.",

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -25,20 +26,62 @@ type outcome struct {
 
 // sender POSTs one encoded record per request to the log API.
 type sender struct {
-	client *http.Client
-	url    string
-	apiKey string
+	client  *http.Client
+	url     *url.URL
+	timeout time.Duration
+	// header values, shared read-only by every request: a RoundTripper
+	// must not modify the request it is given.
+	contentType, apiKeyValue []string
+	apiKey                   string
 }
 
-func (s *sender) post(ctx context.Context, body []byte) outcome {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+func newSender(client *http.Client, endpoint, apiKey string) (*sender, error) {
+	u, err := url.Parse(endpoint)
 	if err != nil {
-		return outcome{action: actionDrop, err: fmt.Errorf("building request: %w", err)}
+		return nil, fmt.Errorf("parsing the log URL: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("athina-api-key", s.apiKey)
+	return &sender{
+		client: client, url: u, timeout: client.Timeout,
+		contentType: []string{"application/json"}, apiKeyValue: []string{apiKey},
+		apiKey: apiKey,
+	}, nil
+}
 
-	resp, err := s.client.Do(req)
+// post sends body as one record. It hands the request straight to the
+// client's transport: http.Client would clone the headers for redirects
+// on every request, and following a redirect is wrong here anyway (a 301
+// from http:// to https:// becomes a GET that loses the record), so a 3xx
+// is an answer like any other. Only a client with a cookie jar goes
+// through http.Client, which is where cookies are kept.
+func (s *sender) post(ctx context.Context, body []byte) outcome {
+	if s.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+	}
+	req := (&http.Request{
+		Method:     http.MethodPost,
+		URL:        s.url,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header: http.Header{
+			"Content-Type":   s.contentType,
+			"Athina-Api-Key": s.apiKeyValue,
+		},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		GetBody:       func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil },
+		ContentLength: int64(len(body)),
+		Host:          s.url.Host,
+	}).WithContext(ctx)
+
+	var resp *http.Response
+	var err error
+	if s.client.Jar != nil {
+		resp, err = s.client.Do(req)
+	} else {
+		resp, err = s.client.Transport.RoundTrip(req)
+	}
 	if err != nil {
 		// Connection refused, reset or timed out: the API may be back soon.
 		return outcome{action: actionRetry, err: fmt.Errorf("posting record: %w", err)}
@@ -53,10 +96,14 @@ func (s *sender) post(ctx context.Context, body []byte) outcome {
 	if act == actionSent {
 		return outcome{action: actionSent, status: resp.StatusCode}
 	}
+	msg := readErrorMessage(s.scrubbed(resp.Body))
+	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
+		msg = "redirected to " + loc + "; set endpoint to the API's own address"
+	}
 	out := outcome{
 		action: act,
 		status: resp.StatusCode,
-		err:    fmt.Errorf("athina answered %d: %s", resp.StatusCode, readErrorMessage(s.scrubbed(resp.Body))),
+		err:    fmt.Errorf("athina answered %d: %s", resp.StatusCode, msg),
 	}
 	if honoursRetryAfter(resp.StatusCode) {
 		out.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())

@@ -5,13 +5,18 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap/zapcore"
@@ -105,4 +110,49 @@ func TestHTTPClientTelemetry(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRedirectIsNotFollowed: an endpoint that redirects (http:// to
+// https://, say) is not followed with a GET that would lose the record;
+// the record is dropped as a rejection whose message names where the API
+// pointed, and nothing else is sent.
+func TestRedirectIsNotFollowed(t *testing.T) {
+	var gets atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			gets.Add(1)
+		}
+		http.Redirect(w, r, "https://api.example.test/api/v2/log/inference", http.StatusMovedPermanently)
+	}))
+	defer srv.Close()
+	exp := newTestExporter(t, srv.URL, nil)
+
+	require.NoError(t, exp.ConsumeTraces(context.Background(), chatTraces(1)), "a rejection is not a failed batch")
+
+	assert.Zero(t, gets.Load(), "the redirect was not followed")
+	warnings := exp.logs.FilterMessageSnippet("rejected").All()
+	require.NotEmpty(t, warnings)
+	assert.Contains(t, fmt.Sprint(warnings[0].Context), "redirected to https://api.example.test/api/v2/log/inference")
+}
+
+// TestCookiesAreKept: with the client's cookies option on, a cookie the API
+// sets (a load balancer's affinity cookie, say) comes back on the next POST.
+func TestCookiesAreKept(t *testing.T) {
+	var withCookie atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie("affinity"); err == nil && c.Value == "node-2" {
+			withCookie.Add(1)
+		}
+		http.SetCookie(w, &http.Cookie{Name: "affinity", Value: "node-2"})
+		_, _ = io.WriteString(w, `{"status":"success"}`)
+	}))
+	defer srv.Close()
+	exp := newTestExporter(t, srv.URL, func(c *config.Config) {
+		c.MaxConcurrency = 1
+		c.ClientConfig.Cookies = configoptional.Some(confighttp.CookiesConfig{})
+	})
+
+	require.NoError(t, exp.ConsumeTraces(context.Background(), chatTraces(3)))
+
+	assert.Equal(t, int32(2), withCookie.Load(), "every POST after the first carries the cookie")
 }
