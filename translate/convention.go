@@ -69,9 +69,7 @@ func (d *draft) setCustom(key string, v any) {
 			return
 		}
 	}
-	if _, ok := d.rec.CustomAttributes[key]; !ok {
-		d.rec.CustomAttributes[key] = v
-	}
+	d.rec.CustomAttributes.setDefault(key, v)
 }
 
 // setTokens sets the token counts still unknown.

@@ -231,7 +231,7 @@ func encode(t *testing.T, rec *Record) []byte {
 
 func checkTruncated(t *testing.T, whole, rec *Record) {
 	t.Helper()
-	listed, _ := rec.CustomAttributes[truncatedFieldsKey].([]string)
+	listed, _ := rec.CustomAttributes.Map()[truncatedFieldsKey].([]string)
 	for _, f := range []struct {
 		name       string
 		whole, cut string
@@ -297,7 +297,7 @@ func TestHugeContentIsTruncated(t *testing.T) {
 
 	require.Len(t, res.Items, 1)
 	rec := res.Items[0].Record
-	assert.Equal(t, []string{"prompt", "response"}, rec.CustomAttributes[truncatedFieldsKey])
+	assert.Equal(t, []string{"prompt", "response"}, rec.CustomAttributes.Map()[truncatedFieldsKey])
 	assert.Equal(t, 2, res.Truncated)
 	assert.LessOrEqual(t, len(rec.Response), limit)
 	assert.True(t, utf8.ValidString(rec.Response))

@@ -89,9 +89,9 @@ func (d *draft) absorb(w *draft, sole bool) {
 	if sole && r.Cost == nil {
 		r.Cost = clonePtr(from.Cost)
 	}
-	for k, v := range from.CustomAttributes {
-		if k != "otel_dropped_attributes" { // says something of w's span, not of d's
-			d.setCustom(k, v)
+	for _, a := range from.CustomAttributes {
+		if a.Key != "otel_dropped_attributes" { // says something of w's span, not of d's
+			d.setCustom(a.Key, a.Value)
 		}
 	}
 	d.seg.fill(&w.seg)

@@ -28,7 +28,7 @@ type Record struct {
 	Tools               []Tool         `json:"tools,omitempty"`
 	ToolCalls           []ToolCall     `json:"tool_calls,omitempty"`
 	ModelOptions        *ModelOptions  `json:"model_options,omitempty"`
-	CustomAttributes    map[string]any `json:"custom_attributes,omitempty"`
+	CustomAttributes    Attributes     `json:"custom_attributes,omitempty"`
 }
 
 // Message is one chat message in OpenAI format.

@@ -63,7 +63,7 @@ func (r *Record) AppendJSON(dst []byte) []byte {
 	}
 	if len(r.CustomAttributes) > 0 {
 		b = append(b, `,"custom_attributes":`...)
-		b = appendMap(b, r.CustomAttributes)
+		b = r.CustomAttributes.appendJSON(b)
 	}
 	return append(b, '}')
 }

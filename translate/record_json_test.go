@@ -95,7 +95,7 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 
 	tests := map[string]Record{
 		"zero":  {},
-		"empty": {Prompt: []Message{}, Tags: []string{}, Tools: []Tool{}, ToolCalls: []ToolCall{}, CustomAttributes: map[string]any{}},
+		"empty": {Prompt: []Message{}, Tags: []string{}, Tools: []Tool{}, ToolCalls: []ToolCall{}, CustomAttributes: Attributes{}},
 		"strings everywhere": {
 			LanguageModelID: weird, Response: weird, UserQuery: weird, Context: weird, Error: weird,
 			PromptSlug: weird, Environment: weird, CustomerID: weird, CustomerUserID: weird,
@@ -104,13 +104,13 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 				ToolCalls: []ToolCall{{ID: weird, Type: weird, Function: FunctionCall{Name: weird, Arguments: weird}}}}},
 			ToolCalls:        []ToolCall{{Type: "function"}},
 			Tools:            []Tool{{Type: weird, Function: FunctionSpec{Name: weird, Description: weird}}},
-			CustomAttributes: map[string]any{weird: weird, invalid: 1, "\xff": 2, "é": 3, "E": 4, "": 5},
+			CustomAttributes: AttributesOf(map[string]any{weird: weird, invalid: 1, "\xff": 2, "é": 3, "E": 4, "": 5}),
 		},
 		"numbers": {
 			ResponseTime: -5, StatusCode: 429, PromptTokens: &zero, CompletionTokens: &one, TotalTokens: &one,
 			Cost:         &floats[4],
 			ModelOptions: &ModelOptions{Temperature: &floats[1], TopP: &floats[9], MaxCompletionTokens: &zero},
-			CustomAttributes: map[string]any{
+			CustomAttributes: AttributesOf(map[string]any{
 				"floats": func() []any {
 					var out []any
 					for _, f := range floats {
@@ -120,7 +120,7 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 				}(),
 				"ints":    []any{int64(math.MinInt64), int64(math.MaxInt64), 0, int32(7), uint8(8), uint64(math.MaxUint64)},
 				"numbers": []any{json.Number("1"), json.Number("-0.5e+10"), json.Number("")},
-			},
+			}),
 		},
 		"raw content": {Prompt: []Message{
 			{Role: "user", Content: nil},
@@ -143,13 +143,13 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 			{Type: "function", Function: FunctionSpec{Name: "f", Parameters: json.RawMessage(`{ "type": "object" }`)}},
 			{Type: "function", Function: FunctionSpec{Name: "g", Parameters: json.RawMessage{}}},
 		}},
-		"deep custom attributes": {CustomAttributes: map[string]any{
-			"a": map[string]any{"z": []any{map[string]any{"y": "x", "b": nil}}, "c": "\u2028"}}},
+		"deep custom attributes": {CustomAttributes: AttributesOf(map[string]any{
+			"a": map[string]any{"z": []any{map[string]any{"y": "x", "b": nil}}, "c": "\u2028"}})},
 		// encoding/json fails on these; AppendJSON still writes valid JSON.
-		"NaN":             {Cost: new(math.NaN()), CustomAttributes: map[string]any{"inf": math.Inf(-1), "f32": float32(math.Inf(1))}},
+		"NaN":             {Cost: new(math.NaN()), CustomAttributes: AttributesOf(map[string]any{"inf": math.Inf(-1), "f32": float32(math.Inf(1))})},
 		"invalid raw":     {Prompt: []Message{{Role: "user", Content: json.RawMessage(`{"unclosed": `)}, {Content: json.RawMessage{}}}},
-		"invalid number":  {CustomAttributes: map[string]any{"n": json.Number("1e"), "m": json.Number(" 1"), "o": json.Number("0x10")}},
-		"unencodable any": {CustomAttributes: map[string]any{"ch": make(chan int)}},
+		"invalid number":  {CustomAttributes: AttributesOf(map[string]any{"n": json.Number("1e"), "m": json.Number(" 1"), "o": json.Number("0x10")})},
+		"unencodable any": {CustomAttributes: AttributesOf(map[string]any{"ch": make(chan int)})},
 	}
 	for name, rec := range tests {
 		t.Run(name, func(t *testing.T) { checkAppendJSON(t, &rec) })
@@ -181,10 +181,7 @@ func FuzzAppendJSON(f *testing.F) {
 			Message{Role: "user", Content: json.RawMessage(text)})
 		rec.Tags = append(rec.Tags, text)
 		rec.Cost = &number
-		if rec.CustomAttributes == nil {
-			rec.CustomAttributes = map[string]any{}
-		}
-		rec.CustomAttributes[text] = []any{text, number, json.Number(text), json.RawMessage(text)}
+		rec.CustomAttributes.Set(text, []any{text, number, json.Number(text), json.RawMessage(text)})
 		checkAppendJSON(t, &rec)
 	})
 }

@@ -87,17 +87,13 @@ func (r Redaction) Apply(rec *Record) {
 		done = append(done, RedactToolArguments)
 	}
 	for _, key := range r.CustomAttributes {
-		if _, ok := rec.CustomAttributes[key]; ok {
-			delete(rec.CustomAttributes, key)
+		if rec.CustomAttributes.Delete(key) {
 			done = append(done, "custom_attributes."+key)
 		}
 	}
 
 	if len(done) > 0 {
-		if rec.CustomAttributes == nil {
-			rec.CustomAttributes = make(map[string]any, 1)
-		}
-		rec.CustomAttributes[redactedFieldsKey] = done
+		rec.CustomAttributes.Set(redactedFieldsKey, done)
 	}
 }
 
@@ -122,8 +118,7 @@ func redactPrompt(rec *Record) bool {
 		redacted = true
 	}
 	for _, key := range promptCustomAttributes {
-		if _, ok := rec.CustomAttributes[key]; ok {
-			delete(rec.CustomAttributes, key)
+		if rec.CustomAttributes.Delete(key) {
 			redacted = true
 		}
 	}

@@ -30,10 +30,10 @@ func toolTurn() Record {
 			ID: "call_2", Type: "function",
 			Function: FunctionCall{Name: "get_weather", Arguments: `{"city":"Paris","day":"tomorrow"}`},
 		}},
-		CustomAttributes: map[string]any{
+		CustomAttributes: AttributesOf(map[string]any{
 			"trace_id": "t1", "server_address": "api.openai.com", "span_name": "chat",
 			"prompt_template": "Weather in {city} for card {card}?", "prompt_variables": map[string]any{"card": "4111-1111"},
-		},
+		}),
 	}
 }
 
@@ -63,8 +63,8 @@ func TestRedactEachField(t *testing.T) {
 					assert.JSONEq(t, `"[REDACTED]"`, string(m.Content), "message %d", i)
 				}
 				assert.Equal(t, Redacted, rec.UserQuery, "user_query is prompt content too")
-				assert.NotContains(t, rec.CustomAttributes, "prompt_template")
-				assert.NotContains(t, rec.CustomAttributes, "prompt_variables")
+				assert.NotContains(t, rec.CustomAttributes.Map(), "prompt_template")
+				assert.NotContains(t, rec.CustomAttributes.Map(), "prompt_variables")
 				assert.Equal(t, `{"city":"Paris"}`, rec.Prompt[2].ToolCalls[0].Function.Arguments,
 					"tool arguments are their own field")
 				assert.Equal(t, "Let me check.", rec.Response)
@@ -100,8 +100,8 @@ func TestRedactEachField(t *testing.T) {
 			keys:   []string{"server_address", "not_there"},
 			listed: []string{"custom_attributes.server_address"},
 			check: func(t *testing.T, rec Record) {
-				assert.NotContains(t, rec.CustomAttributes, "server_address")
-				assert.Equal(t, "t1", rec.CustomAttributes["trace_id"])
+				assert.NotContains(t, rec.CustomAttributes.Map(), "server_address")
+				assert.Equal(t, "t1", rec.CustomAttributes.Map()["trace_id"])
 			},
 		},
 		"everything": {
@@ -120,7 +120,7 @@ func TestRedactEachField(t *testing.T) {
 			r.Apply(&rec)
 
 			tt.check(t, rec)
-			assert.Equal(t, tt.listed, rec.CustomAttributes["redacted_fields"])
+			assert.Equal(t, tt.listed, rec.CustomAttributes.Map()["redacted_fields"])
 			_, err = json.Marshal(rec)
 			require.NoError(t, err, "a redacted record still encodes")
 		})

@@ -78,8 +78,8 @@ func TestIdentityAndTiming(t *testing.T) {
 	assert.Zero(t, rec.ResponseTime, "end before start")
 	assert.Equal(t, "conv", rec.SessionID)
 	assert.Equal(t, "eu", rec.CustomerUserID)
-	assert.NotContains(t, rec.CustomAttributes, "parent_span_id")
-	assert.NotContains(t, rec.CustomAttributes, "otel_dropped_attributes")
+	assert.NotContains(t, rec.CustomAttributes.Map(), "parent_span_id")
+	assert.NotContains(t, rec.CustomAttributes.Map(), "otel_dropped_attributes")
 }
 
 func TestTokens(t *testing.T) {

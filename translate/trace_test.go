@@ -45,7 +45,7 @@ func TestScenarioRecords(t *testing.T) {
 		var got []string
 		for _, item := range res.Items {
 			span := td.ResourceSpans().At(item.Ref.Resource).ScopeSpans().At(item.Ref.Scope).Spans().At(item.Ref.Span)
-			assert.Equal(t, span.SpanID().String(), item.Record.CustomAttributes["span_id"], "%s: Ref and record disagree", tt.input)
+			assert.Equal(t, span.SpanID().String(), item.Record.CustomAttributes.Map()["span_id"], "%s: Ref and record disagree", tt.input)
 			got = append(got, span.SpanID().String())
 		}
 		assert.Equal(t, tt.spans, got, tt.input)
@@ -106,7 +106,7 @@ func TestParentsInOtherBatchesAreIgnored(t *testing.T) {
 	res := New(Options{}).Traces(td)
 	require.Len(t, res.Items, 1)
 	assert.Equal(t, "u", res.Items[0].Record.CustomerUserID)
-	assert.Equal(t, "0700000000000000", res.Items[0].Record.CustomAttributes["parent_span_id"])
+	assert.Equal(t, "0700000000000000", res.Items[0].Record.CustomAttributes.Map()["parent_span_id"])
 }
 
 func TestWrapperOfTwoCallsKeepsItsUsage(t *testing.T) {

@@ -96,10 +96,10 @@ func TestOtelOfficial(t *testing.T) {
 	for _, item := range res.Items {
 		rec := item.Record
 		assert.Equal(t, "demo-test", rec.Environment)
-		assert.Equal(t, "demo-otel-official", rec.CustomAttributes["service_name"])
+		assert.Equal(t, "demo-otel-official", rec.CustomAttributes.Map()["service_name"])
 		assert.NotNil(t, rec.Prompt)
 		codes[rec.StatusCode]++
-		if reasons, _ := rec.CustomAttributes["finish_reasons"].([]string); len(reasons) == 1 && reasons[0] == "tool_calls" {
+		if reasons, _ := rec.CustomAttributes.Map()["finish_reasons"].([]string); len(reasons) == 1 && reasons[0] == "tool_calls" {
 			toolTurns++
 		}
 	}

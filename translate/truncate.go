@@ -43,10 +43,7 @@ func truncate(r *Record, limit int) int {
 	}
 
 	if len(fields) > 0 {
-		if r.CustomAttributes == nil {
-			r.CustomAttributes = make(map[string]any, 1)
-		}
-		r.CustomAttributes[truncatedFieldsKey] = fields
+		r.CustomAttributes.Set(truncatedFieldsKey, fields)
 	}
 	return len(fields)
 }

@@ -56,7 +56,7 @@ func TestTruncateRecord(t *testing.T) {
 	n := truncate(&rec, 11)
 
 	assert.Equal(t, 2, n, "prompt and response, each counted once")
-	assert.Equal(t, []string{"prompt", "response"}, rec.CustomAttributes[truncatedFieldsKey])
+	assert.Equal(t, []string{"prompt", "response"}, rec.CustomAttributes.Map()[truncatedFieldsKey])
 	assert.JSONEq(t, `"short"`, string(rec.Prompt[0].Content))
 	assert.JSONEq(t, `"üüüüü"`, string(rec.Prompt[1].Content))
 	assert.JSONEq(t, `"üüüüü"`, string(rec.Prompt[2].Content))
@@ -74,7 +74,7 @@ func TestTruncateContext(t *testing.T) {
 	rec := Record{Context: strings.Repeat("c", 20)}
 	assert.Equal(t, 1, truncate(&rec, 8))
 	assert.Equal(t, "cccccccc", rec.Context)
-	assert.Equal(t, []string{"context"}, rec.CustomAttributes[truncatedFieldsKey])
+	assert.Equal(t, []string{"context"}, rec.CustomAttributes.Map()[truncatedFieldsKey])
 }
 
 func TestTruncateNoLimit(t *testing.T) {
@@ -90,6 +90,6 @@ func TestSpanCountsTruncation(t *testing.T) {
 	rec, n, ok := tr.Span(testResource(), testScope(), span)
 	require.True(t, ok)
 	assert.Equal(t, 2, n)
-	assert.Equal(t, []string{"prompt", "response"}, rec.CustomAttributes[truncatedFieldsKey])
+	assert.Equal(t, []string{"prompt", "response"}, rec.CustomAttributes.Map()[truncatedFieldsKey])
 	assert.Equal(t, "Question 1", rec.UserQuery, "user_query comes from the truncated prompt")
 }

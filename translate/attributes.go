@@ -1,0 +1,122 @@
+package translate
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+)
+
+// Attributes are a record's custom_attributes: each key once, kept in
+// ascending key order. A record has a dozen or so, so a sorted slice is
+// cheaper than a map to build, and it encodes as encoding/json encodes a
+// map (keys sorted) without sorting on the way out.
+type Attributes []Attribute
+
+// Attribute is one custom attribute. Value holds what a JSON object value
+// decodes to (string, bool, int64, float64, []string, []any,
+// map[string]any, json.RawMessage, nil).
+type Attribute struct {
+	Key   string
+	Value any
+}
+
+func (a Attributes) find(key string) (int, bool) {
+	return slices.BinarySearchFunc(a, key, func(e Attribute, k string) int { return strings.Compare(e.Key, k) })
+}
+
+// Get returns the value of key.
+func (a Attributes) Get(key string) (any, bool) {
+	if i, ok := a.find(key); ok {
+		return a[i].Value, true
+	}
+	return nil, false
+}
+
+// Set sets key to v, replacing what it held.
+func (a *Attributes) Set(key string, v any) {
+	i, ok := a.find(key)
+	if ok {
+		(*a)[i].Value = v
+		return
+	}
+	*a = slices.Insert(*a, i, Attribute{key, v})
+}
+
+// setDefault sets key to v unless key is set.
+func (a *Attributes) setDefault(key string, v any) {
+	if i, ok := a.find(key); !ok {
+		*a = slices.Insert(*a, i, Attribute{key, v})
+	}
+}
+
+// Delete removes key and reports whether it was there.
+func (a *Attributes) Delete(key string) bool {
+	i, ok := a.find(key)
+	if ok {
+		*a = slices.Delete(*a, i, i+1)
+	}
+	return ok
+}
+
+// Map returns the attributes as a map.
+func (a Attributes) Map() map[string]any {
+	if a == nil {
+		return nil
+	}
+	m := make(map[string]any, len(a))
+	for _, e := range a {
+		m[e.Key] = e.Value
+	}
+	return m
+}
+
+// AttributesOf returns m's entries as Attributes.
+func AttributesOf(m map[string]any) Attributes {
+	if m == nil {
+		return nil
+	}
+	a := make(Attributes, 0, len(m))
+	for k, v := range m {
+		a = append(a, Attribute{k, v})
+	}
+	slices.SortFunc(a, func(x, y Attribute) int { return strings.Compare(x.Key, y.Key) })
+	return a
+}
+
+// MarshalJSON writes the attributes as a JSON object, as encoding/json
+// writes the same map.
+func (a Attributes) MarshalJSON() ([]byte, error) {
+	if a == nil {
+		return []byte("null"), nil
+	}
+	return a.appendJSON(nil), nil
+}
+
+// UnmarshalJSON reads a JSON object, with values as encoding/json decodes
+// them into any.
+func (a *Attributes) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		*a = nil
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	*a = AttributesOf(m)
+	return nil
+}
+
+func (a Attributes) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i := range a {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, a[i].Key)
+		b = append(b, ':')
+		b = appendAny(b, a[i].Value)
+	}
+	return append(b, '}')
+}

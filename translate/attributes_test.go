@@ -1,0 +1,51 @@
+package translate
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAttributesStaySortedAndEncodeLikeAMap: whatever the order of sets and
+// deletes, keys stay unique and sorted, the first setDefault wins, and the
+// JSON is what encoding/json writes for the same map.
+func TestAttributesStaySortedAndEncodeLikeAMap(t *testing.T) {
+	var a Attributes
+	a.setDefault("span_id", "s1")
+	a.setDefault("trace_id", "t1")
+	a.setDefault("span_id", "ignored")
+	a.Set("b", int64(2))
+	a.Set("a", []string{"x"})
+	a.Set("b", 3.5)
+	a.setDefault("\xff", true)
+	a.setDefault("", nil)
+	assert.False(t, a.Delete("missing"))
+	assert.True(t, a.Delete("a"))
+
+	want := map[string]any{"span_id": "s1", "trace_id": "t1", "b": 3.5, "\xff": true, "": nil}
+	assert.Equal(t, want, a.Map())
+	var keys []string
+	for _, e := range a {
+		keys = append(keys, e.Key)
+	}
+	assert.Equal(t, []string{"", "b", "span_id", "trace_id", "\xff"}, keys)
+	v, ok := a.Get("span_id")
+	assert.True(t, ok)
+	assert.Equal(t, "s1", v)
+
+	got, err := json.Marshal(a)
+	require.NoError(t, err)
+	std, err := json.Marshal(want)
+	require.NoError(t, err)
+	assert.Equal(t, string(std), string(got))
+	assert.Equal(t, string(std), string(a.appendJSON(nil)))
+
+	var back Attributes
+	require.NoError(t, json.Unmarshal(got, &back))
+	assert.Equal(t, AttributesOf(map[string]any{"span_id": "s1", "trace_id": "t1", "b": 3.5, "\ufffd": true, "": nil}), back)
+	require.NoError(t, json.Unmarshal([]byte("null"), &back))
+	assert.Nil(t, back)
+	assert.Error(t, json.Unmarshal([]byte(`[1]`), &back))
+}
