@@ -6,29 +6,29 @@ import "encoding/json"
 // /api/v{1,2}/log/inference. Optional fields are omitted when the span
 // could not fill them, so the API applies its own defaults.
 type Record struct {
-	LanguageModelID     string         `json:"language_model_id"`
-	Prompt              []Message      `json:"prompt"`
-	Response            string         `json:"response"`
-	UserQuery           string         `json:"user_query,omitempty"`
-	Context             string         `json:"context,omitempty"`
-	ResponseTime        int64          `json:"response_time"`
-	StatusCode          int            `json:"status_code,omitempty"`
-	Error               string         `json:"error,omitempty"`
-	PromptTokens        *int64         `json:"prompt_tokens,omitempty"`
-	CompletionTokens    *int64         `json:"completion_tokens,omitempty"`
-	TotalTokens         *int64         `json:"total_tokens,omitempty"`
-	Cost                *float64       `json:"cost,omitempty"`
-	PromptSlug          string         `json:"prompt_slug,omitempty"`
-	Environment         string         `json:"environment,omitempty"`
-	CustomerID          string         `json:"customer_id,omitempty"`
-	CustomerUserID      string         `json:"customer_user_id,omitempty"`
-	SessionID           string         `json:"session_id,omitempty"`
-	ExternalReferenceID string         `json:"external_reference_id,omitempty"`
-	Tags                []string       `json:"tags,omitempty"`
-	Tools               []Tool         `json:"tools,omitempty"`
-	ToolCalls           []ToolCall     `json:"tool_calls,omitempty"`
-	ModelOptions        *ModelOptions  `json:"model_options,omitempty"`
-	CustomAttributes    Attributes     `json:"custom_attributes,omitempty"`
+	LanguageModelID     string        `json:"language_model_id"`
+	Prompt              []Message     `json:"prompt"`
+	Response            string        `json:"response"`
+	UserQuery           string        `json:"user_query,omitempty"`
+	Context             string        `json:"context,omitempty"`
+	ResponseTime        int64         `json:"response_time"`
+	StatusCode          int           `json:"status_code,omitempty"`
+	Error               string        `json:"error,omitempty"`
+	PromptTokens        *int64        `json:"prompt_tokens,omitempty"`
+	CompletionTokens    *int64        `json:"completion_tokens,omitempty"`
+	TotalTokens         *int64        `json:"total_tokens,omitempty"`
+	Cost                *float64      `json:"cost,omitempty"`
+	PromptSlug          string        `json:"prompt_slug,omitempty"`
+	Environment         string        `json:"environment,omitempty"`
+	CustomerID          string        `json:"customer_id,omitempty"`
+	CustomerUserID      string        `json:"customer_user_id,omitempty"`
+	SessionID           string        `json:"session_id,omitempty"`
+	ExternalReferenceID string        `json:"external_reference_id,omitempty"`
+	Tags                []string      `json:"tags,omitempty"`
+	Tools               []Tool        `json:"tools,omitempty"`
+	ToolCalls           []ToolCall    `json:"tool_calls,omitempty"`
+	ModelOptions        *ModelOptions `json:"model_options,omitempty"`
+	CustomAttributes    Attributes    `json:"custom_attributes,omitempty"`
 }
 
 // Message is one chat message in OpenAI format.
