@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"encoding/hex"
 	"slices"
 	"strings"
 
@@ -170,8 +171,8 @@ func (t *Translator) draft(in spanInput, c class) *draft {
 // and the general OTel attributes.
 func readSpan(in spanInput, d *draft) {
 	span := in.span
-	traceID, spanID := span.TraceID().String(), span.SpanID().String()
-	d.rec.ExternalReferenceID = traceID + "-" + spanID
+	traceID, spanID, ref := spanIDs(span)
+	d.rec.ExternalReferenceID = ref
 	if end, start := span.EndTimestamp(), span.StartTimestamp(); end > start {
 		d.rec.ResponseTime = int64(end-start) / 1e6
 	}
@@ -186,6 +187,23 @@ func readSpan(in spanInput, d *draft) {
 		d.setCustom("otel_dropped_attributes", int64(n))
 	}
 	d.setCustom("server_address", str(getAttr(span.Attributes(), "server.address")))
+}
+
+// spanIDs returns the span's trace and span ids in hex, as their String
+// methods do ("" for an empty id), and the record's reference id
+// "<trace id>-<span id>", all in one allocation when both ids are set.
+func spanIDs(span ptrace.Span) (traceID, spanID, ref string) {
+	tid, sid := span.TraceID(), span.SpanID()
+	if tid.IsEmpty() || sid.IsEmpty() {
+		traceID, spanID = tid.String(), sid.String()
+		return traceID, spanID, traceID + "-" + spanID
+	}
+	var b [32 + 1 + 16]byte
+	hex.Encode(b[:32], tid[:])
+	b[32] = '-'
+	hex.Encode(b[33:], sid[:])
+	ref = string(b[:])
+	return ref[:32], ref[33:], ref
 }
 
 // finish turns the draft into the record: segmentation fields with their
