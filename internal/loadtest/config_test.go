@@ -68,3 +68,18 @@ func TestOTLPHTTPPipeline(t *testing.T) {
 	assert.Equal(t, "none", conf.Get("service::telemetry::metrics::level"))
 	assert.Equal(t, "127.0.0.1:4318", conf.Get("receivers::otlp::protocols::http::endpoint"))
 }
+
+// TestCPUProfileAddsThePprofExtension: -profile adds the pprof extension
+// writing to the given file, and only then.
+func TestCPUProfileAddsThePprofExtension(t *testing.T) {
+	conf := render(t, testPipeline("athina"))
+	assert.Nil(t, conf.Get("extensions"))
+	assert.Nil(t, conf.Get("service::extensions"))
+
+	p := testPipeline("athina")
+	p.CPUProfile, p.PprofEndpoint = "/tmp/out/load-athina.cpu.pprof", "127.0.0.1:1777"
+	conf = render(t, p)
+	assert.Equal(t, "/tmp/out/load-athina.cpu.pprof", conf.Get("extensions::pprof::save_to_file"))
+	assert.Equal(t, "127.0.0.1:1777", conf.Get("extensions::pprof::endpoint"))
+	assert.Equal(t, []any{"pprof"}, conf.Get("service::extensions"))
+}
