@@ -84,7 +84,7 @@ func RunBackpressure(ctx context.Context, o BackpressureOptions) (BackpressureRe
 	res.HeapPerSpan = heap
 
 	api := standin.New(APIKey, standin.CountOnly())
-	srv, err := NewServer(api)
+	srv, err := NewServer(api, nil)
 	if err != nil {
 		return res, err
 	}

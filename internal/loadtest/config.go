@@ -20,6 +20,7 @@ type Pipeline struct {
 	OTLPEndpoint string // the receiver's 127.0.0.1:<port>
 	Exporter     string // "athina" or "otlp_http"
 	Endpoint     string // base URL of the stand-in or the sink
+	CAFile       string // the exporter's tls.ca_file, for an https:// endpoint
 
 	MemoryLimitMiB int // memory_limiter limit_mib
 	SpikeLimitMiB  int // memory_limiter spike_limit_mib
@@ -56,6 +57,10 @@ processors:
 exporters:
   {{.Exporter}}:
     endpoint: {{.Endpoint}}
+{{- if .CAFile}}
+    tls:
+      ca_file: {{.CAFile}}
+{{- end}}
 {{- if eq .Exporter "athina"}}
     api_key: ${env:` + APIKeyEnv + `}
     max_concurrency: {{.MaxConcurrency}}

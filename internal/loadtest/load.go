@@ -3,6 +3,7 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,8 @@ import (
 	"net/http"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +30,10 @@ type LoadOptions struct {
 	Pipeline   Pipeline      // queue, batch, memory_limiter and concurrency settings; endpoints are filled in
 	Timeout    time.Duration // the longest one run may take
 	Profile    bool          // write each collector run's CPU profile to OutDir/load-<exporter>.cpu.pprof
+	TLS        bool          // serve the stand-in and the sink over HTTPS (HTTP/2 by ALPN), as the real API is
 	Progress   io.Writer
+
+	cert *TLSCert // with TLS: the stand-in's and the sink's certificate
 }
 
 // Run is what one run measured.
@@ -44,6 +50,7 @@ type Run struct {
 	CollectorCPU time.Duration
 	PeakRSS      int64
 	SelfCPU      time.Duration
+	Protocol     string // the HTTP version the stand-in or the sink was spoken to in
 	Err          error
 }
 
@@ -78,6 +85,13 @@ func RunLoad(ctx context.Context, o LoadOptions) (LoadResults, error) {
 	var res LoadResults
 	res.InFlight = o.Pipeline.InFlight()
 	spans := NewSpans(uint64(time.Now().UnixNano()))
+	if o.TLS {
+		cert, err := NewTLSCert(filepath.Join(o.OutDir, "standin-ca.pem"))
+		if err != nil {
+			return res, fmt.Errorf("making the stand-in's certificate: %w", err)
+		}
+		o.cert = cert
+	}
 
 	o.logf("building %d spans in OTLP requests of %d", o.Spans, o.BatchSpans)
 	requests, spanBytes, err := buildRequests(spans, o.Spans, o.BatchSpans)
@@ -155,16 +169,26 @@ func buildBodies(spans *Spans, total, per int) ([][]byte, error) {
 func (o LoadOptions) plainClient(ctx context.Context, spans *Spans, bodies [][]byte, inFlight int) Run {
 	run := Run{Name: "plain Go client → stand-in (the limit)", Sent: len(bodies)}
 	api := standin.New(APIKey, standin.CountOnly())
-	srv, err := NewServer(api)
+	proto := &protocolSeen{handler: api}
+	srv, err := NewServer(proto, o.cert)
 	if err != nil {
 		run.Err = err
 		return run
 	}
 	defer srv.Close()
+	defer func() { run.Protocol = proto.String() }()
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 
-	transport := &http.Transport{MaxIdleConns: inFlight, MaxIdleConnsPerHost: inFlight, IdleConnTimeout: 90 * time.Second}
+	// As confighttp builds the exporter's transport: HTTP/2 when the
+	// server offers it over TLS.
+	transport := &http.Transport{
+		MaxIdleConns: inFlight, MaxIdleConnsPerHost: inFlight, IdleConnTimeout: 90 * time.Second,
+		ForceAttemptHTTP2: true,
+	}
+	if o.cert != nil {
+		transport.TLSClientConfig = &tls.Config{RootCAs: o.cert.Pool, MinVersion: tls.VersionTLS12}
+	}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
 	url := srv.URL() + "/api/v2/log/inference"
@@ -233,12 +257,14 @@ func (o LoadOptions) collectorRun(ctx context.Context, spans *Spans, requests []
 		sink = &Sink{}
 		handler = sink
 	}
-	srv, err := NewServer(handler)
+	proto := &protocolSeen{handler: handler}
+	srv, err := NewServer(proto, o.cert)
 	if err != nil {
 		run.Err = err
 		return run
 	}
 	defer srv.Close()
+	defer func() { run.Protocol = proto.String() }()
 
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
@@ -297,6 +323,9 @@ func (o LoadOptions) startCollector(ctx context.Context, exporter, endpoint stri
 	}
 	p := o.Pipeline
 	p.OTLPEndpoint, p.Exporter, p.Endpoint = otlpEndpoint, exporter, endpoint
+	if o.cert != nil {
+		p.CAFile = o.cert.CAFile
+	}
 	if o.Profile {
 		if p.PprofEndpoint, err = freeEndpoint(); err != nil {
 			return nil, "", err
@@ -362,4 +391,28 @@ func freeEndpoint() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// protocolSeen passes requests to handler and keeps the HTTP versions they
+// came in (a sync.Map: reading a known key takes no lock).
+type protocolSeen struct {
+	handler http.Handler
+	seen    sync.Map
+}
+
+func (p *protocolSeen) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, ok := p.seen.Load(r.Proto); !ok {
+		p.seen.Store(r.Proto, true)
+	}
+	p.handler.ServeHTTP(w, r)
+}
+
+func (p *protocolSeen) String() string {
+	var seen []string
+	p.seen.Range(func(k, _ any) bool {
+		seen = append(seen, k.(string))
+		return true
+	})
+	slices.Sort(seen)
+	return strings.Join(seen, ", ")
 }

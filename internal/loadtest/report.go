@@ -28,17 +28,17 @@ func WriteLoad(w io.Writer, machine string, o LoadOptions, r LoadResults) {
 		p.QueueSize, p.QueueSizer, p.Block, p.NumConsumers, p.BatchMinSize, p.BatchMaxSize, p.FlushTimeout,
 		p.MaxConcurrency, r.InFlight, p.MemoryLimitMiB, p.SpikeLimitMiB)
 
-	fmt.Fprintln(w, "| run | delivered/s | delivered | lost | duplicates | collector CPU s per 1k | "+
+	fmt.Fprintln(w, "| run | protocol | delivered/s | delivered | lost | duplicates | collector CPU s per 1k | "+
 		"collector peak RSS | receiver refusals | load-test process CPU s | wall s |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, run := range []Run{r.Athina, r.OTLPHTTP, r.Limit} {
 		cpu, rss := "—", "—"
 		if run.CollectorCPU > 0 {
 			cpu = fmt.Sprintf("%.3f", run.CPUPer1k())
 			rss = fmt.Sprintf("%.0f MiB", mib(run.PeakRSS))
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %d | %d | %d | %s | %s | %d | %.1f | %.1f |\n",
-			run.Name, run.PerSecond(), run.Delivered, run.Lost, run.Duplicates, cpu, rss,
+		fmt.Fprintf(w, "| %s | %s | %.0f | %d | %d | %d | %s | %s | %d | %.1f | %.1f |\n",
+			run.Name, run.Protocol, run.PerSecond(), run.Delivered, run.Lost, run.Duplicates, cpu, rss,
 			run.Refusals, run.SelfCPU.Seconds(), run.Wall.Seconds())
 	}
 

@@ -18,29 +18,43 @@ import (
 type Server struct {
 	handler http.Handler
 	addr    string
+	tls     *TLSCert // nil: plain HTTP
 
 	mu  sync.Mutex
 	srv *http.Server // nil while down
 }
 
-// NewServer serves handler on a free 127.0.0.1 port.
-func NewServer(handler http.Handler) (*Server, error) {
+// NewServer serves handler on a free 127.0.0.1 port, over HTTPS (HTTP/2
+// or HTTP/1.1, as the client asks) with cert, or plain HTTP/1.1 if cert
+// is nil.
+func NewServer(handler http.Handler, cert *TLSCert) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{handler: handler, addr: ln.Addr().String()}
+	s := &Server{handler: handler, addr: ln.Addr().String(), tls: cert}
 	s.serve(ln)
 	return s, nil
 }
 
 func (s *Server) serve(ln net.Listener) {
 	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
-	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.srv)
+	if s.tls == nil {
+		go func(srv *http.Server) { _ = srv.Serve(ln) }(s.srv)
+		return
+	}
+	// ServeTLS with a TLSConfig and no TLSNextProto also serves HTTP/2.
+	s.srv.TLSConfig = s.tls.Config.Clone()
+	go func(srv *http.Server) { _ = srv.ServeTLS(ln, "", "") }(s.srv)
 }
 
-// URL is http://127.0.0.1:<port>.
-func (s *Server) URL() string { return "http://" + s.addr }
+// URL is http://127.0.0.1:<port>, or https:// when serving TLS.
+func (s *Server) URL() string {
+	if s.tls != nil {
+		return "https://" + s.addr
+	}
+	return "http://" + s.addr
+}
 
 // Down closes the listener and every connection at once; requests in flight
 // get no answer. It does nothing if the server is down.

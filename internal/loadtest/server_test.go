@@ -3,9 +3,12 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -27,7 +30,7 @@ func get(t *testing.T, client *http.Client, url string) error {
 }
 
 func TestServerGoesDownAndUpOnTheSamePort(t *testing.T) {
-	srv, err := NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	srv, err := NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}), nil)
 	require.NoError(t, err)
 	defer srv.Close()
 	client := &http.Client{Timeout: 5 * time.Second}
@@ -40,6 +43,30 @@ func TestServerGoesDownAndUpOnTheSamePort(t *testing.T) {
 	require.NoError(t, srv.Up())
 
 	assert.NoError(t, get(t, client, srv.URL()))
+}
+
+// TestTLSServerSpeaksHTTP2: with a certificate the server is HTTPS, a
+// client that trusts the certificate and attempts HTTP/2 (as confighttp's
+// does) gets HTTP/2, and the handler sees which protocol came.
+func TestTLSServerSpeaksHTTP2(t *testing.T) {
+	cert, err := NewTLSCert(filepath.Join(t.TempDir(), "ca.pem"))
+	require.NoError(t, err)
+	proto := &protocolSeen{handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {})}
+	srv, err := NewServer(proto, cert)
+	require.NoError(t, err)
+	defer srv.Close()
+	require.True(t, strings.HasPrefix(srv.URL(), "https://127.0.0.1:"))
+
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: cert.Pool, MinVersion: tls.VersionTLS12}, ForceAttemptHTTP2: true}
+	defer transport.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: transport, Timeout: 5 * time.Second}).Get(srv.URL())
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	assert.Equal(t, 2, resp.ProtoMajor)
+	assert.Equal(t, "HTTP/2.0", proto.String())
+	_, err = (&http.Client{Timeout: 5 * time.Second}).Get(srv.URL())
+	assert.Error(t, err, "a client that does not trust the certificate is refused")
 }
 
 func TestSinkCountsSpansOfJSONExports(t *testing.T) {

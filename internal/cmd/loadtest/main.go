@@ -41,6 +41,7 @@ func main() {
 
 	spans := flag.Int("spans", 100_000, "spans per run (load mode)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "longest time one run may take (load mode)")
+	useTLS := flag.Bool("tls", false, "serve the stand-in and the sink over HTTPS with a self-signed certificate, so clients speak HTTP/2 as they would to the real API (load mode)")
 	profile := flag.Bool("profile", false, "write each collector run's CPU profile to <out>/load-<exporter>.cpu.pprof (load mode)")
 
 	rate := flag.Int("rate", 1000, "spans per second (backpressure mode)")
@@ -89,7 +90,7 @@ func main() {
 	case "load":
 		o := loadtest.LoadOptions{
 			Bin: *bin, OutDir: *out, Spans: *spans, BatchSpans: *batch, Senders: *senders,
-			Pipeline: p, Timeout: *timeout, Profile: *profile, Progress: os.Stderr,
+			Pipeline: p, Timeout: *timeout, Profile: *profile, TLS: *useTLS, Progress: os.Stderr,
 		}
 		res, err := loadtest.RunLoad(ctx, o)
 		if err != nil {
