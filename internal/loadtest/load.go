@@ -166,8 +166,8 @@ func buildBodies(spans *Spans, total, per int) ([][]byte, error) {
 
 // plainClient posts the record bodies to a fresh stand-in with inFlight
 // workers over keep-alive connections: the most the stand-in can take here.
-func (o LoadOptions) plainClient(ctx context.Context, spans *Spans, bodies [][]byte, inFlight int) Run {
-	run := Run{Name: "plain Go client → stand-in (the limit)", Sent: len(bodies)}
+func (o LoadOptions) plainClient(ctx context.Context, spans *Spans, bodies [][]byte, inFlight int) (run Run) {
+	run = Run{Name: "plain Go client → stand-in (the limit)", Sent: len(bodies)}
 	api := standin.New(APIKey, standin.CountOnly())
 	proto := &protocolSeen{handler: api}
 	srv, err := NewServer(proto, o.cert)
@@ -176,7 +176,7 @@ func (o LoadOptions) plainClient(ctx context.Context, spans *Spans, bodies [][]b
 		return run
 	}
 	defer srv.Close()
-	defer func() { run.Protocol = proto.String() }()
+	defer func() { run.Protocol = proto.String() }() // run is the named result
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 
@@ -244,8 +244,8 @@ func postRecord(ctx context.Context, client *http.Client, url string, body []byt
 
 // collectorRun sends the requests through the collector to the stand-in
 // (exporter athina) or to a sink (otlp_http) and waits until all arrived.
-func (o LoadOptions) collectorRun(ctx context.Context, spans *Spans, requests []request, exporter string) Run {
-	run := Run{Name: "collector, athina exporter → stand-in", Sent: o.Spans}
+func (o LoadOptions) collectorRun(ctx context.Context, spans *Spans, requests []request, exporter string) (run Run) {
+	run = Run{Name: "collector, athina exporter → stand-in", Sent: o.Spans}
 	var api *standin.Server
 	var sink *Sink
 	var handler http.Handler
@@ -264,7 +264,7 @@ func (o LoadOptions) collectorRun(ctx context.Context, spans *Spans, requests []
 		return run
 	}
 	defer srv.Close()
-	defer func() { run.Protocol = proto.String() }()
+	defer func() { run.Protocol = proto.String() }() // run is the named result
 
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
