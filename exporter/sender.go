@@ -26,9 +26,11 @@ type outcome struct {
 
 // sender POSTs one encoded record per request to the log API.
 type sender struct {
-	client  *http.Client
-	url     *url.URL
-	timeout time.Duration
+	client *http.Client
+	// template holds what every request shares (method, URL, host);
+	// WithContext copies it, which is the request's one allocation.
+	template *http.Request
+	timeout  time.Duration
 	// header values, shared read-only by every request: a RoundTripper
 	// must not modify the request it is given.
 	contentType, apiKeyValue []string
@@ -40,8 +42,16 @@ func newSender(client *http.Client, endpoint, apiKey string) (*sender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing the log URL: %w", err)
 	}
+	template := &http.Request{
+		Method:     http.MethodPost,
+		URL:        u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Host:       u.Host,
+	}
 	return &sender{
-		client: client, url: u, timeout: client.Timeout,
+		client: client, template: template, timeout: client.Timeout,
 		contentType: []string{"application/json"}, apiKeyValue: []string{apiKey},
 		apiKey: apiKey,
 	}, nil
@@ -59,21 +69,13 @@ func (s *sender) post(ctx context.Context, body []byte) outcome {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
-	req := (&http.Request{
-		Method:     http.MethodPost,
-		URL:        s.url,
-		Proto:      "HTTP/1.1",
-		ProtoMajor: 1,
-		ProtoMinor: 1,
-		Header: http.Header{
-			"Content-Type":   s.contentType,
-			"Athina-Api-Key": s.apiKeyValue,
-		},
-		Body:          io.NopCloser(bytes.NewReader(body)),
-		GetBody:       func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil },
-		ContentLength: int64(len(body)),
-		Host:          s.url.Host,
-	}).WithContext(ctx)
+	req := s.template.WithContext(ctx)
+	// Each request has its own header map: a middleware (confighttp's
+	// headers, say) may set headers on the request it is given.
+	req.Header = http.Header{"Content-Type": s.contentType, "Athina-Api-Key": s.apiKeyValue}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	req.ContentLength = int64(len(body))
 
 	var resp *http.Response
 	var err error

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/otel/trace"
@@ -155,4 +156,30 @@ func TestCookiesAreKept(t *testing.T) {
 	require.NoError(t, exp.ConsumeTraces(context.Background(), chatTraces(3)))
 
 	assert.Equal(t, int32(2), withCookie.Load(), "every POST after the first carries the cookie")
+}
+
+// TestConfiguredHeadersOnEveryRequest: headers from the client config
+// reach the API on every POST, next to the API key, with requests in
+// flight at once (each request has its own header map: run with -race).
+func TestConfiguredHeadersOnEveryRequest(t *testing.T) {
+	var tagged, keyed atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Team") == "checkout" {
+			tagged.Add(1)
+		}
+		if r.Header.Get("athina-api-key") == testAPIKey && r.Header.Get("Content-Type") == "application/json" {
+			keyed.Add(1)
+		}
+		_, _ = io.WriteString(w, `{"status":"success"}`)
+	}))
+	defer srv.Close()
+	exp := newTestExporter(t, srv.URL, func(c *config.Config) {
+		c.MaxConcurrency = 8
+		c.ClientConfig.Headers = configopaque.MapList{{Name: "X-Team", Value: "checkout"}}
+	})
+
+	require.NoError(t, exp.ConsumeTraces(context.Background(), chatTraces(40)))
+
+	assert.Equal(t, int32(40), tagged.Load())
+	assert.Equal(t, int32(40), keyed.Load())
 }
