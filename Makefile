@@ -52,8 +52,11 @@ load-backpressure: build
 	$(GO) build -o $(LOADTEST) ./internal/cmd/loadtest
 	$(LOADTEST) -mode backpressure -bin $(OTELCOL_BIN) -out build/loadtest $(LOAD_FLAGS)
 
+# The in-process packages run a second time under the race detector: the
+# exporter sends a batch's records from concurrent workers.
 test: build
 	OTELCOL_ATHINA_BIN=$(OTELCOL_BIN) $(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./exporter/... ./translate/... ./config/...
 
 # Fuzzes the translation of hostile span input (translate/fuzz_test.go) and
 # holds translate's JSON encoder and decoders to encoding/json
