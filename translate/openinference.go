@@ -319,7 +319,8 @@ func invocationParams(s string) (params map[string]any, tools string, ok bool) {
 }
 
 // readAny reads a value as json.Decoder with UseNumber decodes it into an
-// interface; objects and arrays are left to encoding/json.
+// interface: objects as map[string]any (the last of repeated keys wins),
+// arrays as []any, numbers as json.Number.
 func readAny(r *jsonReader[string]) any {
 	switch r.peek() {
 	case '"':
@@ -332,9 +333,19 @@ func readAny(r *jsonReader[string]) any {
 	case 'n':
 		r.skipValue()
 		return nil
-	case '{', '[':
-		v, _ := decodeAny(r.skipValue())
-		return v
+	case '{':
+		m := map[string]any{}
+		for more := r.enterObject(); more; more = r.nextMember() {
+			key := r.key // read before the value, which moves r.key on
+			m[key] = readAny(r)
+		}
+		return m
+	case '[':
+		a := []any{}
+		for more := r.enterArray(); more; more = r.nextElement() {
+			a = append(a, readAny(r))
+		}
+		return a
 	}
 	return json.Number(r.skipValue())
 }

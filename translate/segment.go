@@ -191,10 +191,14 @@ func (s *segment) readMetadata(v pcommon.Value) {
 			s.putMeta(fromOI, k, item.AsRaw())
 		}
 	case pcommon.ValueTypeStr:
-		dec := json.NewDecoder(strings.NewReader(contentJSON(v.Str())))
-		dec.UseNumber() // keep integers exact
-		var m map[string]any
-		if dec.Decode(&m) != nil {
+		// As json.Decoder with UseNumber (integers kept exact) decodes the
+		// first value into a map: an object, or null for nothing.
+		r := jsonReader[string]{data: contentJSON(v.Str())}
+		if r.peek() != '{' {
+			return
+		}
+		m, _ := readAny(&r).(map[string]any)
+		if r.bad {
 			return
 		}
 		for k, item := range m {
