@@ -29,6 +29,10 @@ type wireMessage struct {
 // are the three spellings producers use for a tool result; ToolCallID and
 // Output come from the {type:"tool_result"} variant, Data from older blob
 // producers.
+//
+// Content and contentLit are one field, read by readTextLit: when the
+// content came as a canonical JSON string literal, contentLit holds it and
+// Content may be left undecoded. Read it with text and hasContent.
 type part struct {
 	Type       anyText `json:"type"`
 	Content    anyText `json:"content"`
@@ -44,7 +48,15 @@ type part struct {
 	MimeType   anyText `json:"mime_type"`
 	URI        anyText `json:"uri"`
 	FileID     anyText `json:"file_id"`
+
+	contentLit string
 }
+
+// text returns the part's content as text.
+func (p *part) text() anyText { return textOf(p.Content, p.contentLit) }
+
+// hasContent reports whether the part's content is not empty.
+func (p *part) hasContent() bool { return textNotEmpty(p.Content, p.contentLit) }
 
 // wireToolCall is an OpenAI tool call as found in legacy events and
 // OpenAI-shaped messages.

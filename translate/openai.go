@@ -152,9 +152,22 @@ func appendParts(out []Message, role string, m *wireMessage) []Message {
 	case media > 0:
 		msg.Content = contentParts(m.Parts)
 	case texts > 0:
-		msg.Content = jsonString(joinText(m.Parts))
+		msg.Content = textContent(m.Parts, texts)
 	}
 	return append(out, msg)
+}
+
+// textContent returns the text parts joined with "\n" as a JSON string:
+// the one text part's literal as it is when it came canonical.
+func textContent(parts []part, texts int) json.RawMessage {
+	if texts == 1 {
+		for i := range parts {
+			if p := &parts[i]; partKind(p) == kindText && p.contentLit != "" {
+				return literalContent(p.contentLit)
+			}
+		}
+	}
+	return jsonString(joinText(parts))
 }
 
 type partKindT uint8
@@ -176,7 +189,7 @@ func partKind(p *part) partKindT {
 	case "text":
 		return kindText
 	case "", "input_text", "output_text":
-		if p.Content != "" {
+		if p.hasContent() {
 			return kindText
 		}
 	case "tool_call":
@@ -186,7 +199,7 @@ func partKind(p *part) partKindT {
 	case "tool_call_response", "tool_result":
 		return kindToolResult
 	case "blob", "uri":
-		if isImage(p) && (p.Content != "" || p.Data != "" || p.URI != "") {
+		if isImage(p) && (p.hasContent() || p.Data != "" || p.URI != "") {
 			return kindImage
 		}
 	case "file":
@@ -221,13 +234,13 @@ func joinText(parts []part) string {
 		}
 		switch n++; n {
 		case 1:
-			first = string(parts[i].Content)
+			first = string(parts[i].text())
 			continue
 		case 2:
 			b.WriteString(first)
 		}
 		b.WriteByte('\n')
-		b.WriteString(string(parts[i].Content))
+		b.WriteString(string(parts[i].text()))
 	}
 	if n <= 1 {
 		return first
@@ -253,7 +266,11 @@ func contentParts(parts []part) json.RawMessage {
 		switch kind {
 		case kindText:
 			b = append(b, `{"type":"text","text":`...)
-			b = appendJSONString(b, string(p.Content))
+			if p.contentLit != "" {
+				b = append(b, p.contentLit...)
+			} else {
+				b = appendJSONString(b, string(p.Content))
+			}
 		case kindImage:
 			b = append(b, `{"type":"image_url","image_url":{"url":`...)
 			b = appendJSONString(b, imageURL(p))
@@ -276,7 +293,7 @@ func imageURL(p *part) string {
 	if mime == "" {
 		mime = "application/octet-stream"
 	}
-	return "data:" + mime + ";base64," + string(firstText(p.Content, p.Data))
+	return "data:" + mime + ";base64," + string(firstText(p.text(), p.Data))
 }
 
 // responseOf returns the response text of an output message (text parts

@@ -8,7 +8,8 @@ import (
 // vercelPart is a content part, a tool call of ai.response.toolCalls, or a
 // tool result. Fields renamed across versions are both here: args (v4) /
 // input (v5+) of a tool call, result (v4) / output (v5+) of a tool result,
-// mimeType (v4) / mediaType (v5+).
+// mimeType (v4) / mediaType (v5+). Text and textLit are one field, read
+// by readTextLit (see part.Content).
 type vercelPart struct {
 	Type       anyText       `json:"type"`
 	Text       anyText       `json:"text"`
@@ -23,7 +24,12 @@ type vercelPart struct {
 	Input      anyText       `json:"input"`
 	Result     anyText       `json:"result"`
 	Output     *vercelOutput `json:"output"`
+
+	textLit string
 }
+
+// text returns the part's text.
+func (p *vercelPart) text() anyText { return textOf(p.Text, p.textLit) }
 
 // vercelOutput is a v5+ tool result: {type: text|json|error-text|
 // error-json|content, value}.
@@ -123,7 +129,8 @@ func appendVercel(out []Message, rawRole anyText, content string, scratch *[]ver
 	*scratch = parts
 
 	var (
-		texts   []string
+		texts   int
+		text    *vercelPart // the last text part
 		media   int
 		calls   []ToolCall
 		results []Message
@@ -132,7 +139,8 @@ func appendVercel(out []Message, rawRole anyText, content string, scratch *[]ver
 		p := &parts[i]
 		switch p.Type {
 		case "text":
-			texts = append(texts, string(p.Text))
+			texts++
+			text = p
 		case "image", "file":
 			media++
 		case "tool-call":
@@ -148,12 +156,14 @@ func appendVercel(out []Message, rawRole anyText, content string, scratch *[]ver
 	if role != "assistant" {
 		out = append(out, results...)
 	}
-	if len(texts) > 0 || media > 0 || calls != nil {
+	if texts > 0 || media > 0 || calls != nil {
 		msg := Message{Role: role, ToolCalls: calls}
 		if media > 0 {
 			msg.Content = vercelContentParts(parts)
-		} else if len(texts) > 0 {
-			msg.Content = jsonString(strings.Join(texts, "\n"))
+		} else if texts == 1 && text.textLit != "" {
+			msg.Content = literalContent(text.textLit)
+		} else if texts > 0 {
+			msg.Content = jsonString(joinVercelText(parts, texts))
 		}
 		out = append(out, msg)
 	}
@@ -161,6 +171,28 @@ func appendVercel(out []Message, rawRole anyText, content string, scratch *[]ver
 		out = append(out, results...)
 	}
 	return out
+}
+
+// joinVercelText joins the text of the text parts with "\n".
+func joinVercelText(parts []vercelPart, texts int) string {
+	if texts == 1 {
+		for i := range parts {
+			if parts[i].Type == "text" {
+				return string(parts[i].text())
+			}
+		}
+	}
+	var b strings.Builder
+	for i := range parts {
+		if parts[i].Type != "text" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(string(parts[i].text()))
+	}
+	return b.String()
 }
 
 // resultText is a tool result as message content: text as it is, JSON
@@ -196,7 +228,11 @@ func vercelContentParts(parts []vercelPart) json.RawMessage {
 		case p.Type == "text":
 			b = appendSep(b, &n)
 			b = append(b, `{"type":"text","text":`...)
-			b = appendJSONString(b, string(p.Text))
+			if p.textLit != "" {
+				b = append(b, p.textLit...)
+			} else {
+				b = appendJSONString(b, string(p.Text))
+			}
 		case p.Type == "image" || (p.Type == "file" && strings.HasPrefix(mediaType, "image/")):
 			b = appendSep(b, &n)
 			b = append(b, `{"type":"image_url","image_url":{"url":`...)

@@ -167,7 +167,7 @@ func readPart[T jsonText](r *jsonReader[T], p *part) {
 		case "type":
 			readText(r, &p.Type)
 		case "content":
-			readText(r, &p.Content)
+			readTextLit(r, &p.Content, &p.contentLit)
 		case "data":
 			readText(r, &p.Data)
 		case "id":
@@ -267,7 +267,7 @@ func readVercelPart[T jsonText](r *jsonReader[T], p *vercelPart) {
 		case "type":
 			readText(r, &p.Type)
 		case "text":
-			readText(r, &p.Text)
+			readTextLit(r, &p.Text, &p.textLit)
 		case "image":
 			readText(r, &p.Image)
 		case "data":
