@@ -60,13 +60,15 @@ test: build
 
 # Fuzzes the translation of hostile span input (translate/fuzz_test.go) and
 # holds translate's JSON encoder and decoders to encoding/json
-# (record_json_test.go, wire_decode_test.go), each target for FUZZTIME; CI
+# (record_json_test.go, wire_decode_test.go), and message content kept as
+# the producer's literal to content built again (literal_test.go), each
+# target for FUZZTIME; CI
 # runs it after the tests. A failing input is
 # written to translate/testdata/fuzz/<target>/, where every `make test`
 # replays it. Minimizing a large new input is capped, so that the fuzzing
 # time goes to fuzzing.
 FUZZTIME     ?= 20s
-FUZZ_TARGETS := FuzzTraces FuzzSpanAttributes FuzzAppendJSON FuzzWireDecoders
+FUZZ_TARGETS := FuzzTraces FuzzSpanAttributes FuzzAppendJSON FuzzWireDecoders FuzzCanonicalString FuzzLiteralContent
 
 fuzz:
 	for target in $(FUZZ_TARGETS); do \
