@@ -2,7 +2,6 @@ package translate
 
 import (
 	"encoding/json"
-	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -140,9 +139,11 @@ func promptOfList(data string) (prompt []Message, ok bool) {
 		m.reset()
 		readWireMessage(&r, &m)
 		if prompt == nil {
-			// One message per role key is close, and saves growing the
-			// prompt of a long conversation several times.
-			prompt = make([]Message, 0, strings.Count(data, `"role"`)+1)
+			// Guessed from the size (messages take well over 128 bytes
+			// of JSON each), which saves growing the prompt of a long
+			// conversation several times without a pass over the text
+			// to count them; past 64, append grows it.
+			prompt = make([]Message, 0, min(len(data)/128+2, 64))
 		}
 		prompt = appendOpenAI(prompt, &m, "user")
 	}
