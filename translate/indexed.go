@@ -46,6 +46,12 @@ type flatList []flatItem
 // add keeps the attribute key=v when key is prefix followed by an index,
 // and reports whether it was.
 func (l *flatList) add(key, prefix string, v pcommon.Value) bool {
+	return l.addRoom(key, prefix, v, 16) // a message has several attributes
+}
+
+// addRoom is add for a list that may hold up to room items: a prompt of
+// many messages is kept in one array instead of growing it several times.
+func (l *flatList) addRoom(key, prefix string, v pcommon.Value, room int) bool {
 	rest, ok := strings.CutPrefix(key, prefix)
 	if !ok {
 		return false
@@ -53,7 +59,7 @@ func (l *flatList) add(key, prefix string, v pcommon.Value) bool {
 	n, rest, ok := cutIndex(rest)
 	if ok {
 		if *l == nil {
-			*l = make(flatList, 0, 16) // a message has several attributes
+			*l = make(flatList, 0, room)
 		}
 		*l = append(*l, flatItem{n, rest, v})
 	}

@@ -55,11 +55,12 @@ func readOpenInference(in spanInput, d *draft) {
 		promptTokens, completionTokens, totalTokens      pcommon.Value
 		params, finish, cost, modelName                  pcommon.Value
 	)
+	room := in.span.Attributes().Len()
 	for k, v := range in.span.Attributes().All() {
 		if !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "embedding.") {
 			continue // cheaply past the other conventions' keys
 		}
-		if input.add(k, keyOIInput, v) || output.add(k, keyOIOutput, v) || tools.add(k, keyOITools, v) ||
+		if input.addRoom(k, keyOIInput, v, room) || output.add(k, keyOIOutput, v) || tools.add(k, keyOITools, v) ||
 			prompts.add(k, keyOIPrompts, v) || choices.add(k, keyOIChoices, v) || embedded.add(k, keyOIEmbedded, v) {
 			continue
 		}

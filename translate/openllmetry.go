@@ -76,11 +76,12 @@ func readOpenLLMetry(in spanInput, d *draft) {
 		prompt, completion, functions flatList
 		total, finish                 pcommon.Value
 	)
+	room := in.span.Attributes().Len()
 	for k, v := range in.span.Attributes().All() {
 		if !strings.HasPrefix(k, "gen_ai.") && !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "traceloop.") {
 			continue // cheaply past the other conventions' keys
 		}
-		if prompt.add(k, keyOLLPrompt, v) || completion.add(k, keyOLLCompletion, v) || functions.add(k, keyOLLFunctions, v) {
+		if prompt.addRoom(k, keyOLLPrompt, v, room) || completion.add(k, keyOLLCompletion, v) || functions.add(k, keyOLLFunctions, v) {
 			continue
 		}
 		switch k {
