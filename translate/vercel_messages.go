@@ -50,8 +50,8 @@ func vercelPrompt(s string) []Message {
 	out := make([]Message, 0, 8)
 	var parts []vercelPart // decoded into again for each message
 	for more := r.enterArray(); more; more = r.nextElement() {
-		role, content := readVercelMessage(&r)
-		out = appendVercel(out, role, content, &parts)
+		role, content, listed := readVercelMessage(&r, &parts)
+		out = appendVercel(out, role, content, listed, &parts)
 	}
 	if !r.atEnd() {
 		return userMessages([]string{s})
@@ -64,20 +64,32 @@ var vercelMessageFields = []string{"role", "content"}
 // readVercelMessage reads one message of ai.prompt.messages, the AI SDK's
 // own format, not OpenAI's: {role, content}, content a string or a list of
 // parts. It decodes as json.Unmarshal would into {Role anyText
-// `json:"role"`; Content json.RawMessage `json:"content"`}, but returns
-// the content as JSON text that shares memory with the attribute.
-func readVercelMessage(r *jsonReader[string]) (role anyText, content string) {
+// `json:"role"`; Content json.RawMessage `json:"content"`}, and returns
+// the content as JSON text that shares memory with the attribute. A list
+// of parts in valid UTF-8 is also decoded into *parts on the way (listed),
+// which saves a reader and a second pass for each message.
+func readVercelMessage(r *jsonReader[string], parts *[]vercelPart) (role anyText, content string, listed bool) {
 	for ok := r.enterFields(); ok; ok = r.nextMember() {
 		switch fieldFor(r.key, vercelMessageFields) {
 		case "role":
 			readText(r, &role)
 		case "content":
-			content = r.skipValue()
+			if r.peek() != '[' {
+				content, listed = r.skipValue(), false
+				continue
+			}
+			start := r.pos
+			clear((*parts)[:cap(*parts)])
+			readSlice(r, parts, readVercelPart[string])
+			content = r.data[start:r.pos]
+			// Invalid UTF-8 is repaired in the text before decoding
+			// (rawJSONText), which appendVercel does from content.
+			listed = validUTF8(content)
 		default:
 			r.skipValue()
 		}
 	}
-	return role, content
+	return role, content, listed
 }
 
 // vercelCallPrompt reads the wrapper's ai.prompt, {system?, prompt?,
@@ -110,23 +122,26 @@ func vercelCallPrompt(s, system string) ([]Message, string) {
 
 // appendVercel converts one message. Tool results become tool messages:
 // after the assistant message that made them (provider-executed tools),
-// before any other. The parts are decoded into *scratch, whose array the
-// messages keep no reference to.
-func appendVercel(out []Message, rawRole anyText, content string, scratch *[]vercelPart) []Message {
+// before any other. The parts are in *scratch when listed, else decoded
+// into it from content; the messages keep no reference to its array.
+func appendVercel(out []Message, rawRole anyText, content string, listed bool, scratch *[]vercelPart) []Message {
 	role := normalizeRole(string(rawRole), "user")
-	raw := rawJSONText(content)
-	if len(raw) == 0 {
-		return out
+	parts := *scratch
+	if !listed {
+		raw := rawJSONText(content)
+		if len(raw) == 0 {
+			return out
+		}
+		if raw[0] != '[' {
+			return append(out, Message{Role: role, Content: openAIContent(json.RawMessage(raw))})
+		}
+		clear((*scratch)[:cap(*scratch)])
+		parts = (*scratch)[:0]
+		if !decodeWire(raw, &parts, readVercelParts) {
+			return append(out, Message{Role: role, Content: jsonString(raw)})
+		}
+		*scratch = parts
 	}
-	if raw[0] != '[' {
-		return append(out, Message{Role: role, Content: openAIContent(json.RawMessage(raw))})
-	}
-	clear((*scratch)[:cap(*scratch)])
-	parts := (*scratch)[:0]
-	if !decodeWire(raw, &parts, readVercelParts) {
-		return append(out, Message{Role: role, Content: jsonString(raw)})
-	}
-	*scratch = parts
 
 	var (
 		texts   int

@@ -59,8 +59,14 @@ func checkVercelMessages(t *testing.T, data []byte) {
 
 	r := jsonReader[string]{data: string(data)}
 	var got []vercelMessage
+	var parts []vercelPart
 	for more := r.enterArray(); more; more = r.nextElement() {
-		role, content := readVercelMessage(&r)
+		role, content, listed := readVercelMessage(&r, &parts)
+		if listed && !r.bad {
+			var again []vercelPart
+			require.True(t, decodeWire(content, &again, readVercelParts[string]))
+			require.Equal(t, again, parts, "parts of %q decoded on the way as from their text", content)
+		}
 		m := vercelMessage{Role: role}
 		if content != "" {
 			m.Content = json.RawMessage(content)
