@@ -108,36 +108,6 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// jsonStringLen returns the length of s written by appendJSONString.
-func jsonStringLen(s string) int {
-	n := len(s) + 2
-	for i := 0; ; {
-		if i = skipPlain(s, i); i == len(s) {
-			break
-		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t':
-				n++
-			default:
-				n += len(`\u0000`) - 1
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			n += len(`\ufffd`) - 1
-		case r == '\u2028' || r == '\u2029':
-			n += len(`\u2028`) - size
-		}
-		i += size
-	}
-	return n
-}
-
 // appendEscaped appends the escape of an ASCII byte a JSON string cannot
 // hold as it is.
 func appendEscaped(b []byte, c byte) []byte {

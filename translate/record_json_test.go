@@ -186,9 +186,3 @@ func FuzzAppendJSON(f *testing.F) {
 	})
 }
 
-func TestJSONStringLen(t *testing.T) {
-	for _, s := range []string{"", "plain ascii text, longer than eight bytes", "\"\\\b\f\n\r\t\x00\x1f\x7f",
-		"é😀\u2028\u2029\ufffd", "\xff\xfe\xc3", "mixed: \"quoted\" é \xff end"} {
-		require.Equal(t, len(appendJSONString(nil, s)), jsonStringLen(s), "%q", s)
-	}
-}

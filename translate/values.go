@@ -290,10 +290,13 @@ func rawJSONText(s string) string {
 	return s
 }
 
-// jsonString returns s encoded as a JSON string, in a buffer of the exact
-// size: message content lives as long as its record.
+// jsonString returns s encoded as a JSON string. The buffer has room for
+// the quotes and an escape in every 16 bytes, so text writes it in one
+// pass instead of measuring it first; text with more escapes than that
+// (code, say) grows it once. Message content lives as long as its record,
+// so the room is kept small.
 func jsonString(s string) json.RawMessage {
-	return appendJSONString(make([]byte, 0, jsonStringLen(s)), s)
+	return appendJSONString(make([]byte, 0, len(s)+len(s)/16+8), s)
 }
 
 // valueJSON returns the JSON text of a structured attribute value.
