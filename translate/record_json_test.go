@@ -185,4 +185,3 @@ func FuzzAppendJSON(f *testing.F) {
 		checkAppendJSON(t, &rec)
 	})
 }
-
