@@ -55,6 +55,11 @@ type draft struct {
 	// query is the retrieval query of the RAG context, the user_query when
 	// the prompt has no user message.
 	query string
+
+	// attrs is where the record's custom attributes start out, so that a
+	// record's draft and attributes are one allocation; a record with more
+	// moves them to an array of its own.
+	attrs [16]Attribute
 }
 
 // setCustom sets custom attribute key unless it is set or v is empty.

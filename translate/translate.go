@@ -157,7 +157,8 @@ func (t *Translator) Span(res pcommon.Resource, scope pcommon.InstrumentationSco
 
 // draft reads everything the span itself says.
 func (t *Translator) draft(in spanInput, c class) *draft {
-	d := &draft{class: c, rec: Record{CustomAttributes: make(Attributes, 0, 16)}}
+	d := &draft{class: c}
+	d.rec.CustomAttributes = d.attrs[:0]
 	readSpan(in, d)
 	d.rec.StatusCode, d.rec.Error = status(in.span)
 	d.seg.read(in.span.Attributes())
