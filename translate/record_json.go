@@ -205,28 +205,13 @@ func appendMap(b []byte, m map[string]any) []byte {
 	if m == nil {
 		return append(b, "null"...)
 	}
-	var stack [32]mapEntry // custom attributes rarely have more keys
-	entries := stack[:0]
+	var stack [32]Attribute // options and nested values rarely have more keys
+	entries := Attributes(stack[:0])
 	for k, v := range m {
-		entries = append(entries, mapEntry{k, v})
+		entries = append(entries, Attribute{k, v})
 	}
-	slices.SortFunc(entries, func(a, b mapEntry) int { return strings.Compare(a.key, b.key) })
-
-	b = append(b, '{')
-	for i := range entries {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, entries[i].key)
-		b = append(b, ':')
-		b = appendAny(b, entries[i].value)
-	}
-	return append(b, '}')
-}
-
-type mapEntry struct {
-	key   string
-	value any
+	slices.SortFunc(entries, func(x, y Attribute) int { return strings.Compare(x.Key, y.Key) })
+	return entries.appendJSON(b)
 }
 
 // appendAny appends a custom attribute or extra option: the values pdata's
