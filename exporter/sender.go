@@ -27,8 +27,8 @@ type outcome struct {
 // sender POSTs one encoded record per request to the log API.
 type sender struct {
 	client *http.Client
-	// template holds what every request shares (method, URL, host);
-	// WithContext copies it, which is the request's one allocation.
+	// template holds what every request shares (method, parsed URL,
+	// host); each request is a copy of it made by WithContext.
 	template *http.Request
 	timeout  time.Duration
 	// header values, shared read-only by every request: a RoundTripper
