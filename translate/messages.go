@@ -22,6 +22,16 @@ type wireMessage struct {
 	ID           anyText         `json:"id"`
 	FinishReason anyText         `json:"finish_reason"`
 	Message      *wireMessage    `json:"message"`
+
+	built builtMark // Content this package wrote (see Message.built)
+}
+
+// builtText returns a message whose content is text as a JSON string.
+func builtText(text string) wireMessage {
+	var m wireMessage
+	m.Content = jsonString(text)
+	m.built.set(m.Content)
+	return m
 }
 
 // part is one GenAI message part (spec A.5). Response, Result and Output
@@ -100,7 +110,7 @@ func readMessages(v pcommon.Value) (msgs []wireMessage, text string) {
 				inner, t := decodeMessages(item.Str())
 				msgs = append(msgs, inner...)
 				if t != "" {
-					msgs = append(msgs, wireMessage{Content: jsonString(t)})
+					msgs = append(msgs, builtText(t))
 				}
 			}
 		}
@@ -229,7 +239,8 @@ func messageFromMap(m pcommon.Map) wireMessage {
 				if decodeWire(contentJSON(v.Str()), &inner, readWireMessage) {
 					w.Message = &inner
 				} else {
-					w.Message = &wireMessage{Content: jsonString(v.Str())}
+					text := builtText(v.Str())
+					w.Message = &text
 				}
 			}
 		}

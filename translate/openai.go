@@ -36,7 +36,7 @@ func normalizeRole(role, def string) string {
 // the prompt. Text becomes one user message.
 func promptOf(msgs []wireMessage, text string) []Message {
 	if text != "" {
-		return []Message{{Role: "user", Content: jsonString(text)}}
+		return []Message{Message{Role: "user"}.withBuilt(jsonString(text))}
 	}
 	if len(msgs) == 0 {
 		return nil
@@ -64,6 +64,9 @@ func appendOpenAI(out []Message, m *wireMessage, def string) []Message {
 		return out
 	}
 	msg := Message{Role: role, Content: content, Name: string(m.Name), ToolCalls: calls}
+	if m.built.is(content) { // openAIContent kept what this package wrote
+		msg.built = m.built
+	}
 	if role == "tool" {
 		msg.ToolCallID = string(firstText(m.ToolCallID, m.ID))
 	}
@@ -133,11 +136,8 @@ func appendParts(out []Message, role string, m *wireMessage) []Message {
 				Function: FunctionCall{Name: string(p.Name), Arguments: arguments(p.Arguments)},
 			})
 		case kindToolResult:
-			out = append(out, Message{
-				Role:       "tool",
-				Content:    jsonString(string(firstText(p.Response, p.Result, p.Output))),
-				ToolCallID: string(firstText(p.ID, p.ToolCallID)),
-			})
+			result := Message{Role: "tool", ToolCallID: string(firstText(p.ID, p.ToolCallID))}
+			out = append(out, result.withBuilt(jsonString(string(firstText(p.Response, p.Result, p.Output)))))
 		}
 	}
 	if texts == 0 && media == 0 && calls == nil {
@@ -150,9 +150,9 @@ func appendParts(out []Message, role string, m *wireMessage) []Message {
 	}
 	switch {
 	case media > 0:
-		msg.Content = contentParts(m.Parts)
+		msg = msg.withBuilt(contentParts(m.Parts))
 	case texts > 0:
-		msg.Content = textContent(m.Parts, texts)
+		msg = msg.withBuilt(textContent(m.Parts, texts))
 	}
 	return append(out, msg)
 }
@@ -371,7 +371,7 @@ func userMessages(texts []string) []Message {
 	var out []Message
 	for _, t := range texts {
 		if t != "" {
-			out = append(out, Message{Role: "user", Content: jsonString(t)})
+			out = append(out, Message{Role: "user"}.withBuilt(jsonString(t)))
 		}
 	}
 	return out

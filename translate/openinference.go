@@ -178,6 +178,7 @@ func oiMessages(l flatList) []wireMessage {
 			m.Content = parts
 		} else if text := str(item.get("message.content")); text != "" {
 			m.Content = jsonString(text)
+			m.built.set(m.Content)
 		}
 		for _, call := range item.sub("message.tool_calls.").groups() {
 			var c wireToolCall

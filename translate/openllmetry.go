@@ -168,13 +168,13 @@ func indexedMessages(l flatList) []wireMessage {
 		m := wireMessage{
 			Role:         anyText(str(item.get("role"))),
 			Name:         anyText(str(item.get("name"))),
-			Content:      indexedContent(item.get("content")),
 			ToolCallID:   anyText(str(item.get("tool_call_id"))),
 			FinishReason: anyText(str(item.get("finish_reason"))),
 		}
+		m.setIndexedContent(item.get("content"))
 		if len(m.Content) == 0 {
 			// A refused request answers with the refusal text.
-			m.Content = indexedContent(item.get("refusal"))
+			m.setIndexedContent(item.get("refusal"))
 		}
 		for _, call := range item.sub("tool_calls.").groups() {
 			m.ToolCalls = append(m.ToolCalls, indexedToolCall(call))
@@ -208,15 +208,24 @@ func indexedToolCall(l flatList) wireToolCall {
 
 // indexedContent returns message content: text as a JSON string, or the
 // OpenAI content-part array that multimodal content was serialised to.
-func indexedContent(v pcommon.Value) json.RawMessage {
+func indexedContent(v pcommon.Value) (content json.RawMessage, built bool) {
 	text := str(v)
 	if text == "" {
-		return nil
+		return nil, false
 	}
 	if data := []byte(strings.TrimSpace(text)); len(data) > 0 && data[0] == '[' && isContentParts(data) {
-		return rawJSON(data)
+		return rawJSON(data), false
 	}
-	return jsonString(text)
+	return jsonString(text), true
+}
+
+// setIndexedContent sets m's content from v (see indexedContent).
+func (m *wireMessage) setIndexedContent(v pcommon.Value) {
+	var built bool
+	m.Content, built = indexedContent(v)
+	if built {
+		m.built.set(m.Content)
+	}
 }
 
 // isContentParts reports whether data is a JSON array of OpenAI content

@@ -40,7 +40,36 @@ type Message struct {
 	Name       string          `json:"name,omitempty"`
 	ToolCalls  []ToolCall      `json:"tool_calls,omitempty"`
 	ToolCallID string          `json:"tool_call_id,omitempty"`
+
+	// built marks Content that this package wrote, which AppendJSON copies
+	// without reading it through again.
+	built builtMark
 }
+
+// withBuilt returns m with content c, which this package wrote: a JSON
+// string it escaped or checked, or content parts it assembled.
+func (m Message) withBuilt(c json.RawMessage) Message {
+	m.Content = c
+	m.built.set(c)
+	return m
+}
+
+// builtMark remembers JSON this package wrote, valid and compact, by where
+// it starts and its length: content set since is another slice, and is
+// validated as any other would be.
+type builtMark struct {
+	start *byte
+	n     int
+}
+
+func (b *builtMark) set(c []byte) {
+	if len(c) > 0 {
+		b.start, b.n = &c[0], len(c)
+	}
+}
+
+// is reports whether c is the JSON that set marked.
+func (b builtMark) is(c []byte) bool { return len(c) > 0 && len(c) == b.n && &c[0] == b.start }
 
 // ToolCall is an OpenAI tool call: the model asking for a function.
 type ToolCall struct {

@@ -81,7 +81,11 @@ func appendMessages(b []byte, msgs []Message) []byte {
 		b = append(b, `{"role":`...)
 		b = appendJSONString(b, m.Role)
 		b = append(b, `,"content":`...)
-		b = appendRawJSON(b, m.Content)
+		if m.built.is(m.Content) {
+			b = append(b, m.Content...)
+		} else {
+			b = appendRawJSON(b, m.Content)
+		}
 		b = appendOptString(b, `,"name":`, m.Name)
 		if len(m.ToolCalls) > 0 {
 			b = append(b, `,"tool_calls":`...)

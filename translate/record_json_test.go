@@ -185,3 +185,22 @@ func FuzzAppendJSON(f *testing.F) {
 		checkAppendJSON(t, &rec)
 	})
 }
+
+// TestBuiltContentIsTrustedOnlyAsBuilt: content this package wrote is
+// copied as it is; content replaced or cut since is validated again, so a
+// record body stays valid JSON whatever was done to the message.
+func TestBuiltContentIsTrustedOnlyAsBuilt(t *testing.T) {
+	built := Message{Role: "user"}.withBuilt(jsonString("say \"hi\"\n"))
+	rec := Record{Prompt: []Message{built}}
+	require.True(t, rec.Prompt[0].built.is(rec.Prompt[0].Content))
+	checkAppendJSON(t, &rec)
+
+	rec.Prompt[0].Content = json.RawMessage(`{"unclosed": `)
+	require.False(t, rec.Prompt[0].built.is(rec.Prompt[0].Content))
+	require.True(t, json.Valid(rec.AppendJSON(nil)), "replaced content is validated")
+
+	rec.Prompt[0] = built
+	rec.Prompt[0].Content = rec.Prompt[0].Content[:4] // `"say`: no closing quote
+	require.False(t, rec.Prompt[0].built.is(rec.Prompt[0].Content))
+	require.True(t, json.Valid(rec.AppendJSON(nil)), "cut content is validated")
+}

@@ -278,7 +278,7 @@ func withSystem(prompt []Message, system string) []Message {
 			return prompt
 		}
 	}
-	return slices.Insert(prompt, 0, Message{Role: "system", Content: jsonString(system)})
+	return slices.Insert(prompt, 0, Message{Role: "system"}.withBuilt(jsonString(system)))
 }
 
 // lastUserText returns the text of the last user message: the user_query.

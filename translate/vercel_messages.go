@@ -138,7 +138,7 @@ func appendVercel(out []Message, rawRole anyText, content string, listed bool, s
 		clear((*scratch)[:cap(*scratch)])
 		parts = (*scratch)[:0]
 		if !decodeWire(raw, &parts, readVercelParts) {
-			return append(out, Message{Role: role, Content: jsonString(raw)})
+			return append(out, Message{Role: role}.withBuilt(jsonString(raw)))
 		}
 		*scratch = parts
 	}
@@ -165,7 +165,8 @@ func appendVercel(out []Message, rawRole anyText, content string, listed bool, s
 				Function: FunctionCall{Name: string(p.ToolName), Arguments: arguments(firstText(p.Input, p.Args))},
 			})
 		case "tool-result":
-			results = append(results, Message{Role: "tool", Content: jsonString(p.resultText()), ToolCallID: string(p.ToolCallID)})
+			result := Message{Role: "tool", ToolCallID: string(p.ToolCallID)}
+			results = append(results, result.withBuilt(jsonString(p.resultText())))
 		}
 	}
 	if role != "assistant" {
@@ -174,11 +175,11 @@ func appendVercel(out []Message, rawRole anyText, content string, listed bool, s
 	if texts > 0 || media > 0 || calls != nil {
 		msg := Message{Role: role, ToolCalls: calls}
 		if media > 0 {
-			msg.Content = vercelContentParts(parts)
+			msg = msg.withBuilt(vercelContentParts(parts))
 		} else if texts == 1 && text.textLit != "" {
-			msg.Content = literalContent(text.textLit)
+			msg = msg.withBuilt(literalContent(text.textLit))
 		} else if texts > 0 {
-			msg.Content = jsonString(joinVercelText(parts, texts))
+			msg = msg.withBuilt(jsonString(joinVercelText(parts, texts)))
 		}
 		out = append(out, msg)
 	}
