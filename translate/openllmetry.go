@@ -213,8 +213,10 @@ func indexedContent(v pcommon.Value) (content json.RawMessage, built bool) {
 	if text == "" {
 		return nil, false
 	}
-	if data := []byte(strings.TrimSpace(text)); len(data) > 0 && data[0] == '[' && isContentParts(data) {
-		return rawJSON(data), false
+	if t := strings.TrimSpace(text); t != "" && t[0] == '[' {
+		if data := []byte(t); isContentParts(data) {
+			return rawJSON(data), false
+		}
 	}
 	return jsonString(text), true
 }
