@@ -13,12 +13,31 @@ import (
 // map (keys sorted) without sorting on the way out.
 type Attributes []Attribute
 
-// Attribute is one custom attribute. Value holds what a JSON object value
-// decodes to (string, bool, int64, float64, []string, []any,
-// map[string]any, json.RawMessage, nil).
+// Attribute is one custom attribute. Its value is what a JSON object
+// value decodes to (string, bool, int64, float64, []string, []any,
+// map[string]any, json.RawMessage, nil). A string, which most are, is
+// kept out of an interface: putting it in one costs an allocation.
 type Attribute struct {
-	Key   string
-	Value any
+	Key    string
+	value  any
+	text   string
+	isText bool
+}
+
+// attribute returns key=v.
+func attribute(key string, v any) Attribute {
+	if s, ok := v.(string); ok {
+		return Attribute{Key: key, text: s, isText: true}
+	}
+	return Attribute{Key: key, value: v}
+}
+
+// Value returns the attribute's value.
+func (a Attribute) Value() any {
+	if a.isText {
+		return a.text
+	}
+	return a.value
 }
 
 func (a Attributes) find(key string) (int, bool) {
@@ -28,7 +47,7 @@ func (a Attributes) find(key string) (int, bool) {
 // Get returns the value of key.
 func (a Attributes) Get(key string) (any, bool) {
 	if i, ok := a.find(key); ok {
-		return a[i].Value, true
+		return a[i].Value(), true
 	}
 	return nil, false
 }
@@ -37,16 +56,16 @@ func (a Attributes) Get(key string) (any, bool) {
 func (a *Attributes) Set(key string, v any) {
 	i, ok := a.find(key)
 	if ok {
-		(*a)[i].Value = v
+		(*a)[i] = attribute(key, v)
 		return
 	}
-	*a = slices.Insert(*a, i, Attribute{key, v})
+	*a = slices.Insert(*a, i, attribute(key, v))
 }
 
-// setDefault sets key to v unless key is set.
-func (a *Attributes) setDefault(key string, v any) {
-	if i, ok := a.find(key); !ok {
-		*a = slices.Insert(*a, i, Attribute{key, v})
+// setDefault adds attr unless its key is set.
+func (a *Attributes) setDefault(attr Attribute) {
+	if i, ok := a.find(attr.Key); !ok {
+		*a = slices.Insert(*a, i, attr)
 	}
 }
 
@@ -66,7 +85,7 @@ func (a Attributes) Map() map[string]any {
 	}
 	m := make(map[string]any, len(a))
 	for _, e := range a {
-		m[e.Key] = e.Value
+		m[e.Key] = e.Value()
 	}
 	return m
 }
@@ -78,7 +97,7 @@ func AttributesOf(m map[string]any) Attributes {
 	}
 	a := make(Attributes, 0, len(m))
 	for k, v := range m {
-		a = append(a, Attribute{k, v})
+		a = append(a, attribute(k, v))
 	}
 	slices.SortFunc(a, func(x, y Attribute) int { return strings.Compare(x.Key, y.Key) })
 	return a
@@ -116,7 +135,11 @@ func (a Attributes) appendJSON(b []byte) []byte {
 		}
 		b = appendJSONString(b, a[i].Key)
 		b = append(b, ':')
-		b = appendAny(b, a[i].Value)
+		if a[i].isText {
+			b = appendJSONString(b, a[i].text)
+		} else {
+			b = appendAny(b, a[i].value)
+		}
 	}
 	return append(b, '}')
 }

@@ -13,14 +13,14 @@ import (
 // JSON is what encoding/json writes for the same map.
 func TestAttributesStaySortedAndEncodeLikeAMap(t *testing.T) {
 	var a Attributes
-	a.setDefault("span_id", "s1")
-	a.setDefault("trace_id", "t1")
-	a.setDefault("span_id", "ignored")
+	a.setDefault(attribute("span_id", "s1"))
+	a.setDefault(attribute("trace_id", "t1"))
+	a.setDefault(attribute("span_id", "ignored"))
 	a.Set("b", int64(2))
 	a.Set("a", []string{"x"})
 	a.Set("b", 3.5)
-	a.setDefault("\xff", true)
-	a.setDefault("", nil)
+	a.setDefault(attribute("\xff", true))
+	a.setDefault(attribute("", nil))
 	assert.False(t, a.Delete("missing"))
 	assert.True(t, a.Delete("a"))
 

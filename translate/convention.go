@@ -74,7 +74,14 @@ func (d *draft) setCustom(key string, v any) {
 			return
 		}
 	}
-	d.rec.CustomAttributes.setDefault(key, v)
+	d.rec.CustomAttributes.setDefault(attribute(key, v))
+}
+
+// setText sets custom attribute key to s unless it is set or s is empty.
+func (d *draft) setText(key, s string) {
+	if s != "" {
+		d.rec.CustomAttributes.setDefault(Attribute{Key: key, text: s, isText: true})
+	}
 }
 
 // setTokens sets the token counts still unknown.

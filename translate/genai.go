@@ -172,10 +172,10 @@ func readGenAI(in spanInput, d *draft) {
 	responseModel, requestModel := str(a.responseModel), str(a.requestModel)
 	d.model.offer(modelGenAIResponse, responseModel)
 	d.model.offer(modelGenAIRequest, requestModel)
-	d.setCustom("request_model", requestModel)
-	d.setCustom("response_model", responseModel)
-	d.setCustom("response_id", str(a.responseID))
-	d.setCustom("provider", str(a.provider))
+	d.setText("request_model", requestModel)
+	d.setText("response_model", responseModel)
+	d.setText("response_id", str(a.responseID))
+	d.setText("provider", str(a.provider))
 
 	readGenAIPrompt(&a, d)
 	readGenAIResponse(&a, d)
@@ -190,7 +190,7 @@ func readGenAI(in spanInput, d *draft) {
 			d.setTTFT(s * 1000)
 		}
 	}
-	d.setCustom("prompt_version", str(a.promptVersion))
+	d.setText("prompt_version", str(a.promptVersion))
 	readPromptVariables(in.span.Attributes(), "gen_ai.prompt.variable.", d)
 	if d.rec.Tools == nil && present(a.tools) {
 		d.rec.Tools = readTools(a.tools)

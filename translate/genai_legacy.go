@@ -55,7 +55,7 @@ func readGenAIMessageEvents(in spanInput, d *draft) {
 			completionTokens = v
 		}
 	}
-	d.setCustom("provider", str(provider))
+	d.setText("provider", str(provider))
 	d.setTokens(promptTokens, completionTokens, pcommon.Value{})
 	if d.rec.Prompt != nil && d.responseSet {
 		return

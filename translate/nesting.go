@@ -91,7 +91,7 @@ func (d *draft) absorb(w *draft, sole bool) {
 	}
 	for _, a := range from.CustomAttributes {
 		if a.Key != "otel_dropped_attributes" { // says something of w's span, not of d's
-			d.setCustom(a.Key, a.Value)
+			d.inheritCustom(a)
 		}
 	}
 	d.seg.fill(&w.seg)
@@ -138,3 +138,7 @@ func cloneMessages(msgs []Message) []Message {
 }
 
 func cloneToolCalls(calls []ToolCall) []ToolCall { return slices.Clone(calls) }
+
+// inheritCustom takes a custom attribute of an enclosing call unless the
+// draft has its own.
+func (d *draft) inheritCustom(a Attribute) { d.rec.CustomAttributes.setDefault(a) }

@@ -67,17 +67,17 @@ func readOpenInference(in spanInput, d *draft) {
 		switch k {
 		case "llm.response.model_name":
 			d.model.offer(modelOIResponse, str(v))
-			d.setCustom("response_model", str(v))
+			d.setText("response_model", str(v))
 		case keyOIModelName:
 			d.model.offer(modelOIName, str(v))
 			modelName = v
 		case "llm.request.model_name":
 			d.model.offer(modelOIRequest, str(v))
-			d.setCustom("request_model", str(v))
+			d.setText("request_model", str(v))
 		case "embedding.model_name":
 			d.model.offer(modelOIEmbedding, str(v))
 		case "llm.provider", "llm.system":
-			d.setCustom("provider", str(v))
+			d.setText("provider", str(v))
 		case "llm.token_count.prompt":
 			promptTokens = v
 		case "llm.token_count.completion":
@@ -97,16 +97,16 @@ func readOpenInference(in spanInput, d *draft) {
 		case "llm.cost.total":
 			cost = v
 		case "llm.prompt_template.template":
-			d.setCustom("prompt_template", str(v))
+			d.setText("prompt_template", str(v))
 		case "llm.prompt_template.version":
-			d.setCustom("prompt_version", str(v))
+			d.setText("prompt_version", str(v))
 		case "llm.prompt_template.variables":
 			if vars := jsonObject(str(v)); vars != nil {
 				d.setCustom("prompt_variables", vars)
 			}
 		}
 	}
-	d.setCustom("response_model", str(modelName)) // llm.model_name is the response model when known
+	d.setText("response_model", str(modelName)) // llm.model_name is the response model when known
 	d.setTokens(promptTokens, completionTokens, totalTokens)
 	if f, ok := floatValue(cost); ok && f >= 0 {
 		setOnce(&d.rec.Cost, f)
@@ -277,7 +277,7 @@ func readInvocationParameters(v pcommon.Value, d *draft) {
 	}
 	for _, k := range [...]string{"model", "model_name"} { // LangChain says model_name
 		if model, ok := params[k].(string); ok {
-			d.setCustom("request_model", model)
+			d.setText("request_model", model)
 		}
 	}
 	for k, raw := range params {

@@ -126,11 +126,11 @@ func readOpenLLMetry(in spanInput, d *draft) {
 				d.setExtra("structured_output_schema", s)
 			}
 		case "traceloop.prompt.version":
-			d.setCustom("prompt_version", str(v))
+			d.setText("prompt_version", str(v))
 		case "traceloop.prompt.template":
-			d.setCustom("prompt_template", str(v))
+			d.setText("prompt_template", str(v))
 		case "traceloop.workflow.name":
-			d.setCustom("workflow_name", str(v))
+			d.setText("workflow_name", str(v))
 		}
 	}
 	readPromptVariables(in.span.Attributes(), keyOLLTemplateVariables, d)

@@ -212,7 +212,7 @@ func appendMap(b []byte, m map[string]any) []byte {
 	var stack [32]Attribute // options and nested values rarely have more keys
 	entries := Attributes(stack[:0])
 	for k, v := range m {
-		entries = append(entries, Attribute{k, v})
+		entries = append(entries, Attribute{Key: k, value: v})
 	}
 	slices.SortFunc(entries, func(x, y Attribute) int { return strings.Compare(x.Key, y.Key) })
 	return entries.appendJSON(b)

@@ -178,16 +178,16 @@ func readSpan(in spanInput, d *draft) {
 		d.rec.ResponseTime = int64(end-start) / 1e6
 	}
 
-	d.setCustom("trace_id", traceID)
-	d.setCustom("span_id", spanID)
+	d.setText("trace_id", traceID)
+	d.setText("span_id", spanID)
 	if parent := span.ParentSpanID(); !parent.IsEmpty() {
-		d.setCustom("parent_span_id", parent.String())
+		d.setText("parent_span_id", parent.String())
 	}
-	d.setCustom("span_name", span.Name())
+	d.setText("span_name", span.Name())
 	if n := span.DroppedAttributesCount(); n > 0 {
 		d.setCustom("otel_dropped_attributes", int64(n))
 	}
-	d.setCustom("server_address", str(getAttr(span.Attributes(), "server.address")))
+	d.setText("server_address", str(getAttr(span.Attributes(), "server.address")))
 }
 
 // spanIDs returns the span's trace and span ids in hex, as their String
@@ -222,7 +222,7 @@ func (t *Translator) finish(in spanInput, d *draft) (Record, int) {
 	for k, v := range seg.metadata {
 		d.setCustom(k, v)
 	}
-	d.setCustom("service_name", str(getAttr(resAttrs, "service.name")))
+	d.setText("service_name", str(getAttr(resAttrs, "service.name")))
 	// The API rejects a record without a model; a span that names none is
 	// still a model call worth its prompt and response.
 	r.LanguageModelID = firstString(d.model.val, UnknownModel)

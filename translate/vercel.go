@@ -170,9 +170,9 @@ func readVercel(in spanInput, d *draft) {
 			}
 		}
 	}
-	d.setCustom("provider", str(a.provider))
-	d.setCustom("response_id", str(a.responseID))
-	d.setCustom("function_id", str(a.functionID))
+	d.setText("provider", str(a.provider))
+	d.setText("response_id", str(a.responseID))
+	d.setText("function_id", str(a.functionID))
 	readVercelUsage(&a, d)
 	readVercelOptions(&a, d)
 	if strings.HasSuffix(str(a.operation), ".doStream") {
