@@ -48,7 +48,7 @@ func vercelPrompt(s string) []Message {
 	}
 	r := jsonReader[string]{data: data}
 	out := make([]Message, 0, min(len(data)/128+2, 64)) // as promptOfList
-	var parts []vercelPart // decoded into again for each message
+	var parts []vercelPart                              // decoded into again for each message
 	for more := r.enterArray(); more; more = r.nextElement() {
 		role, content, listed := readVercelMessage(&r, &parts)
 		out = appendVercel(out, role, content, listed, &parts)
