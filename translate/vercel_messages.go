@@ -47,8 +47,10 @@ func vercelPrompt(s string) []Message {
 		return userMessages([]string{s})
 	}
 	r := jsonReader[string]{data: data}
-	out := make([]Message, 0, min(len(data)/128+2, 64)) // as promptOfList
-	var parts []vercelPart                              // decoded into again for each message
+	// Sized as promptOfList sizes a prompt; parts are decoded into again
+	// for each message.
+	out := make([]Message, 0, min(len(data)/128+2, 64))
+	var parts []vercelPart
 	for more := r.enterArray(); more; more = r.nextElement() {
 		role, content, listed := readVercelMessage(&r, &parts)
 		out = appendVercel(out, role, content, listed, &parts)
