@@ -27,10 +27,13 @@ type Attribute struct {
 // attribute returns key=v.
 func attribute(key string, v any) Attribute {
 	if s, ok := v.(string); ok {
-		return Attribute{Key: key, text: s, isText: true}
+		return textAttribute(key, s)
 	}
 	return Attribute{Key: key, value: v}
 }
+
+// textAttribute returns key=s.
+func textAttribute(key, s string) Attribute { return Attribute{Key: key, text: s, isText: true} }
 
 // Value returns the attribute's value.
 func (a Attribute) Value() any {

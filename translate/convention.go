@@ -80,7 +80,7 @@ func (d *draft) setCustom(key string, v any) {
 // setText sets custom attribute key to s unless it is set or s is empty.
 func (d *draft) setText(key, s string) {
 	if s != "" {
-		d.rec.CustomAttributes.setDefault(Attribute{Key: key, text: s, isText: true})
+		d.rec.CustomAttributes.setDefault(textAttribute(key, s))
 	}
 }
 

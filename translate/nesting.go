@@ -91,7 +91,7 @@ func (d *draft) absorb(w *draft, sole bool) {
 	}
 	for _, a := range from.CustomAttributes {
 		if a.Key != "otel_dropped_attributes" { // says something of w's span, not of d's
-			d.inheritCustom(a)
+			d.rec.CustomAttributes.setDefault(a)
 		}
 	}
 	d.seg.fill(&w.seg)
@@ -138,7 +138,3 @@ func cloneMessages(msgs []Message) []Message {
 }
 
 func cloneToolCalls(calls []ToolCall) []ToolCall { return slices.Clone(calls) }
-
-// inheritCustom takes a custom attribute of an enclosing call unless the
-// draft has its own.
-func (d *draft) inheritCustom(a Attribute) { d.rec.CustomAttributes.setDefault(a) }
