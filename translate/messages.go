@@ -26,12 +26,17 @@ type wireMessage struct {
 	built builtMark // Content this package wrote (see Message.built)
 }
 
-// builtText returns a message whose content is text as a JSON string.
+// builtText returns a message whose content is text.
 func builtText(text string) wireMessage {
 	var m wireMessage
+	m.setText(text)
+	return m
+}
+
+// setText makes text, as a JSON string, m's content.
+func (m *wireMessage) setText(text string) {
 	m.Content = jsonString(text)
 	m.built.set(m.Content)
-	return m
 }
 
 // part is one GenAI message part (spec A.5). Response, Result and Output

@@ -177,8 +177,7 @@ func oiMessages(l flatList) []wireMessage {
 		if parts := oiContents(item.sub("message.contents.")); parts != nil {
 			m.Content = parts
 		} else if text := str(item.get("message.content")); text != "" {
-			m.Content = jsonString(text)
-			m.built.set(m.Content)
+			m.setText(text)
 		}
 		for _, call := range item.sub("message.tool_calls.").groups() {
 			var c wireToolCall

@@ -206,28 +206,22 @@ func indexedToolCall(l flatList) wireToolCall {
 	return c
 }
 
-// indexedContent returns message content: text as a JSON string, or the
-// OpenAI content-part array that multimodal content was serialised to.
-func indexedContent(v pcommon.Value) (content json.RawMessage, built bool) {
+// setIndexedContent sets m's content from an indexed content attribute:
+// text as a JSON string, or the OpenAI content-part array that multimodal
+// content was serialised to.
+func (m *wireMessage) setIndexedContent(v pcommon.Value) {
 	text := str(v)
 	if text == "" {
-		return nil, false
+		m.Content = nil
+		return
 	}
 	if t := strings.TrimSpace(text); t != "" && t[0] == '[' {
 		if data := []byte(t); isContentParts(data) {
-			return rawJSON(data), false
+			m.Content = rawJSON(data)
+			return
 		}
 	}
-	return jsonString(text), true
-}
-
-// setIndexedContent sets m's content from v (see indexedContent).
-func (m *wireMessage) setIndexedContent(v pcommon.Value) {
-	var built bool
-	m.Content, built = indexedContent(v)
-	if built {
-		m.built.set(m.Content)
-	}
+	m.setText(text)
 }
 
 // isContentParts reports whether data is a JSON array of OpenAI content
