@@ -15,7 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/athina-otel/athinaexporter/exporter/internal/metadatatest"
 	"github.com/athina-otel/athinaexporter/internal/standin"
 	"github.com/athina-otel/athinaexporter/translate"
 )
@@ -63,6 +65,9 @@ func TestRetriedRecordKeepsItsTrace(t *testing.T) {
 	require.NoError(t, exp.ConsumeTraces(context.Background(), retry.Data()))
 	records := api.Records()
 	require.Len(t, records, 10, "the retry sends the failed record and nothing else")
+	// The retry's context spans were counted the first time.
+	metadatatest.AssertEqualExporterAthinaSpansSkipped(t, exp.telemetry,
+		[]metricdata.DataPoint[int64]{{Value: int64(td.SpanCount() - 10)}}, metricOpts...)
 
 	golden := goldenRecord(t, ragID)
 	got := records[9]

@@ -37,6 +37,10 @@ type signals struct {
 	evidence    bool          // an attribute only a model call carries (C5)
 	toolName    bool          // gen_ai.tool.name (C5)
 	seen        bool          // any of the above
+
+	// contextOnly is the exporter's mark on the spans around a retried
+	// record (ContextOnly): not a signal, but gathered in the same pass.
+	contextOnly bool
 }
 
 // signalInitials are the first letters of the keys gather looks at, one
@@ -67,8 +71,11 @@ func (s *signals) gather(attrs pcommon.Map) {
 				s.seen = true
 			}
 		case 'a':
-			if k == keyAIOperationID {
+			switch k {
+			case keyAIOperationID:
 				s.aiOperation, s.seen = v, true
+			case ContextOnly:
+				s.contextOnly = v.Type() == pcommon.ValueTypeBool && v.Bool()
 			}
 		case 'o':
 			switch k {
@@ -153,8 +160,19 @@ func hasText(v pcommon.Value) bool {
 // Most spans are not LLM spans, so this path reads each attribute once and
 // allocates nothing.
 func classify(span ptrace.Span) class {
+	c, _ := classifyMarked(span)
+	return c
+}
+
+// classifyMarked is classify, and reports whether the exporter marked the
+// span ContextOnly.
+func classifyMarked(span ptrace.Span) (class, bool) {
 	var s signals
 	s.gather(span.Attributes())
+	return s.classify(span), s.contextOnly
+}
+
+func (s *signals) classify(span ptrace.Span) class {
 	if !s.seen {
 		return classOther // the common case: no key any convention classifies by
 	}
@@ -167,10 +185,10 @@ func classify(span ptrace.Span) class {
 	if c := classifyVercel(s.aiOperation, s.opName); c != classUnknown {
 		return c
 	}
-	if c := classifyOpenLLMetry(&s, span.Events()); c != classUnknown {
+	if c := classifyOpenLLMetry(s, span.Events()); c != classUnknown {
 		return c
 	}
-	return classifyByEvidence(&s, span.Events())
+	return classifyByEvidence(s, span.Events())
 }
 
 // classifyByEvidence is the fallback (C5): a model key, evidence of a model

@@ -163,3 +163,21 @@ func TestSkipBatchDoesNotAllocate(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// TestContextOnlySpansAreNeitherRecordsNorSkipped: in a retried batch the
+// spans the exporter marked ContextOnly were counted when the batch was
+// first translated, so only the unmarked ones count now.
+func TestContextOnlySpansAreNeitherRecordsNorSkipped(t *testing.T) {
+	marked := map[string]any{ContextOnly: true}
+	td := batchOf(t,
+		spanSpec{id: 1, attrs: map[string]any{"http.route": "/chat", ContextOnly: true}},
+		spanSpec{id: 2, parent: 1, attrs: chatAttrs(marked)},
+		spanSpec{id: 3, parent: 1, attrs: chatAttrs(nil)},
+		spanSpec{id: 4, parent: 1, attrs: map[string]any{"db.statement": "select 1"}},
+		spanSpec{id: 5, parent: 1, attrs: chatAttrs(map[string]any{ContextOnly: "true"})}, // not the exporter's mark
+	)
+	res := New(Options{}).Traces(td)
+	require.Len(t, res.Items, 2)
+	assert.Equal(t, pcommon.SpanID{3}.String(), res.Items[0].Record.CustomAttributes.Map()["span_id"])
+	assert.Equal(t, 1, res.Skipped, "the unmarked database span")
+}

@@ -46,7 +46,7 @@ type Item struct {
 // Result is what Traces made of a batch.
 type Result struct {
 	Items     []Item
-	Skipped   int // spans that are no record (not LLM calls, wrappers of another LLM span)
+	Skipped   int // spans that are no record (not LLM calls, wrappers of another LLM span); ContextOnly spans are not counted
 	Truncated int // number of fields truncated across all records
 }
 
@@ -58,7 +58,10 @@ type Result struct {
 // seen; the exporter is meant to run behind the groupbytrace processor.
 func (t *Translator) Traces(td ptrace.Traces) Result {
 	var r Result
-	found, linked, total := t.scan(td)
+	found, linked, total, marked := t.scan(td)
+	// The spans around a retried record were counted when the batch was
+	// first translated: as records or as skipped.
+	total -= marked
 	r.Skipped = total
 	if len(found) == 0 {
 		return r
@@ -111,9 +114,10 @@ type candidate struct {
 }
 
 // scan classifies every span of td and returns the candidates, whether any
-// span has a parent, and the number of spans. A batch without candidates
-// costs one classification per span and allocates nothing.
-func (t *Translator) scan(td ptrace.Traces) (found []candidate, linked bool, total int) {
+// span has a parent, the number of spans, and how many of them are marked
+// ContextOnly. A batch without candidates costs one classification per span
+// and allocates nothing.
+func (t *Translator) scan(td ptrace.Traces) (found []candidate, linked bool, total, marked int) {
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
@@ -125,7 +129,11 @@ func (t *Translator) scan(td ptrace.Traces) (found []candidate, linked bool, tot
 				span := spans.At(k)
 				total++
 				linked = linked || !span.ParentSpanID().IsEmpty()
-				if c := classify(span); t.recordable(c) {
+				c, contextOnly := classifyMarked(span)
+				if contextOnly {
+					marked++
+				}
+				if t.recordable(c) {
 					found = append(found, candidate{
 						in:    spanInput{res: rs.Resource(), scope: ss.Scope(), span: span},
 						ref:   SpanRef{Resource: i, Scope: j, Span: k},
@@ -135,7 +143,7 @@ func (t *Translator) scan(td ptrace.Traces) (found []candidate, linked bool, tot
 			}
 		}
 	}
-	return found, linked, total
+	return found, linked, total, marked
 }
 
 // recordable reports whether spans of class c become records.
