@@ -117,6 +117,17 @@ func (r *jsonReader[T]) nextMember() bool {
 	return false
 }
 
+// asciiKey reports a key of ASCII only, as nearly all are: checked here,
+// short as keys are, it saves validUTF8's call for each key.
+func asciiKey[T jsonText](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // readKey reads a member's key and the ':' after it into r.key.
 func (r *jsonReader[T]) readKey() bool {
 	lit, escaped := r.str()
@@ -125,7 +136,7 @@ func (r *jsonReader[T]) readKey() bool {
 		return false
 	}
 	r.pos++
-	if r.key = lit[1 : len(lit)-1]; escaped || !validUTF8(r.key) {
+	if r.key = lit[1 : len(lit)-1]; escaped || !asciiKey(r.key) && !validUTF8(r.key) {
 		r.key = T(unquoteJSON(lit, escaped))
 	}
 	return true
