@@ -61,18 +61,24 @@ test: build
 # Fuzzes the translation of hostile span input (translate/fuzz_test.go) and
 # holds translate's JSON encoder and decoders to encoding/json
 # (record_json_test.go, wire_decode_test.go), and message content kept as
-# the producer's literal to content built again (literal_test.go), each
-# target for FUZZTIME; CI
-# runs it after the tests. A failing input is
-# written to translate/testdata/fuzz/<target>/, where every `make test`
-# replays it. Minimizing a large new input is capped, so that the fuzzing
-# time goes to fuzzing.
-FUZZTIME     ?= 20s
-FUZZ_TARGETS := FuzzTraces FuzzSpanAttributes FuzzAppendJSON FuzzWireDecoders FuzzCanonicalString FuzzLiteralContent
+# the producer's literal to content built again (literal_test.go). CI runs
+# it after the tests. A failing input is written to
+# translate/testdata/fuzz/<target>/, where every `make test` replays it.
+# Minimizing a large new input is capped, so that the time goes to fuzzing.
+#
+# Each target runs a number of inputs (about 20 s each on 2 cores), not a
+# duration: with a duration, Go 1.26's fuzzing coordinator can fail the
+# target with a bare "context deadline exceeded" as time runs out, having
+# found nothing (go.dev/issue/75804, fixed in Go 1.27). FUZZ_SCALE
+# multiplies every count: `make fuzz FUZZ_SCALE=10` fuzzes ten times longer.
+FUZZ_SCALE ?= 1
+FUZZ_RUNS  := FuzzTraces:30000 FuzzSpanAttributes:100000 FuzzAppendJSON:300000 \
+	FuzzWireDecoders:250000 FuzzCanonicalString:500000 FuzzLiteralContent:200000
 
 fuzz:
-	for target in $(FUZZ_TARGETS); do \
-	  $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./translate || exit 1; \
+	for run in $(FUZZ_RUNS); do \
+	  target=$${run%%:*}; count=$$(( $${run#*:} * $(FUZZ_SCALE) )); \
+	  $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime=$${count}x -fuzzminimizetime=5s ./translate || exit 1; \
 	done
 
 # Regenerates exporter/internal/metadata, the generated tests and
