@@ -41,6 +41,15 @@ func (r *jsonReader[T]) fail() {
 
 // peek skips whitespace and returns the next byte, 0 at the end.
 func (r *jsonReader[T]) peek() byte {
+	// Producers write compact JSON: one comparison, and peek stays small
+	// enough to be inlined at each of its many calls.
+	if r.pos < len(r.data) && r.data[r.pos] > ' ' {
+		return r.data[r.pos]
+	}
+	return r.peekSpaced()
+}
+
+func (r *jsonReader[T]) peekSpaced() byte {
 	for r.pos < len(r.data) {
 		switch c := r.data[r.pos]; c {
 		case ' ', '\t', '\n', '\r':
@@ -217,6 +226,48 @@ func (r *jsonReader[T]) str() (lit T, escaped bool) {
 			return lit, false
 		default:
 			i++
+		}
+	}
+}
+
+// canonicalStr reads a string like str and also reports whether its
+// literal is canonical (see literal.go), in str's one pass over it:
+// message text is most of a span's bytes, and a second pass to check it
+// cost a tenth of reading a message list.
+func (r *jsonReader[T]) canonicalStr() (lit T, escaped, canonical bool) {
+	if r.peek() != '"' {
+		r.fail()
+		return lit, false, false
+	}
+	data, i := r.data, r.pos+1
+	canonical = true
+	for {
+		if i = skipPlain(data, i); i >= len(data) {
+			r.fail()
+			return lit, false, false
+		}
+		switch c := data[i]; {
+		case c == '"':
+			lit, r.pos = data[r.pos:i+1], i+1
+			return lit, escaped, canonical
+		case c == '\\':
+			n := escapeLen(data, i)
+			if n == 0 {
+				r.fail()
+				return lit, false, false
+			}
+			canonical = canonical && canonicalEscapeLen(data, i) == n
+			escaped = true
+			i += n
+		case c < 0x20:
+			r.fail()
+			return lit, false, false
+		default: // not ASCII; a sequence cannot run into the closing quote
+			rn, size := decodeRune(data, i)
+			if (rn == utf8.RuneError && size == 1) || rn == '\u2028' || rn == '\u2029' {
+				canonical = false
+			}
+			i += size
 		}
 	}
 }

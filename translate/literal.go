@@ -2,7 +2,6 @@ package translate
 
 import (
 	"encoding/json"
-	"unicode/utf8"
 )
 
 // Message text mostly arrives as a JSON string literal inside a producer's
@@ -14,34 +13,11 @@ import (
 // json.dumps(ensure_ascii=False) write canonical literals for nearly all
 // text; anything else (\/, \u00e9, invalid UTF-8, ...) takes the old path.
 
-// canonicalString reports whether lit, a valid JSON string literal with
-// its quotes, is what appendJSONString writes for the text it decodes to:
-// valid UTF-8 without U+2028 or U+2029, and only the escapes
-// appendJSONString writes (\" \\ \b \f \n \r \t, \u00xx in lowercase hex
-// for the other control characters, \u2028 and \u2029).
-func canonicalString[T jsonText](lit T) bool {
-	s := lit[1 : len(lit)-1]
-	for i := 0; ; {
-		if i = skipPlain(s, i); i == len(s) {
-			return true
-		}
-		if c := s[i]; c == '\\' {
-			n := canonicalEscapeLen(s, i)
-			if n == 0 {
-				return false
-			}
-			i += n
-			continue
-		}
-		// Not ASCII: a raw '"' or control character cannot be in a valid
-		// literal.
-		r, size := decodeRune(s, i)
-		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
-			return false
-		}
-		i += size
-	}
-}
+// A literal is canonical when it is exactly what appendJSONString writes
+// for the text it decodes to: valid UTF-8 without U+2028 or U+2029, and
+// only the escapes appendJSONString writes (\" \\ \b \f \n \r \t, \u00xx in
+// lowercase hex for the other control characters, \u2028 and \u2029).
+// jsonReader.canonicalStr checks it while it reads the literal.
 
 // canonicalEscapeLen returns the length of the escape at s[i] of a valid
 // literal if appendJSONString writes it, else 0.
@@ -89,12 +65,12 @@ func readTextLit[T jsonText](r *jsonReader[T], t *anyText, lit *string) {
 		*lit = ""
 		return
 	}
-	s, escaped := r.str()
+	s, escaped, canonical := r.canonicalStr()
 	if r.bad {
 		return
 	}
 	switch {
-	case !canonicalString(s):
+	case !canonical:
 		*t, *lit = anyText(unquoteJSON(s, escaped)), ""
 	case escaped:
 		*t, *lit = "", string(s)

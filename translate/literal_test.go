@@ -11,13 +11,27 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-// checkCanonical checks canonicalString on data when it is one JSON string
-// literal: it accepts exactly the literals appendJSONString writes for the
-// text they decode to.
+// canonicalString reports whether lit, a valid JSON string literal, is
+// canonical, as canonicalStr finds while reading it.
+func canonicalString[T jsonText](lit T) bool {
+	r := jsonReader[T]{data: lit}
+	_, _, canonical := r.canonicalStr()
+	return canonical && !r.bad
+}
+
+// checkCanonical checks canonicalStr on data when it is one JSON string
+// literal: it reads the literal as str does, and finds canonical exactly
+// the literals appendJSONString writes for the text they decode to.
 func checkCanonical(t *testing.T, data []byte) {
 	t.Helper()
 	r := jsonReader[[]byte]{data: data}
 	lit, escaped := r.str()
+	c := jsonReader[[]byte]{data: data}
+	clit, cescaped, _ := c.canonicalStr()
+	require.Equal(t, r.bad, c.bad, "canonicalStr and str disagree on %q", data)
+	require.Equal(t, r.pos, c.pos)
+	require.Equal(t, string(lit), string(clit))
+	require.Equal(t, escaped, cescaped)
 	if r.bad || r.pos != len(data) {
 		return
 	}
@@ -60,7 +74,7 @@ func TestCanonicalString(t *testing.T) {
 	}
 }
 
-// FuzzCanonicalString checks canonicalString on fuzzed string literals:
+// FuzzCanonicalString checks canonicalStr on fuzzed string literals:
 // for every literal it accepts, appendJSONString(unquote(lit)) == lit, and
 // it accepts every literal for which that holds.
 func FuzzCanonicalString(f *testing.F) {
