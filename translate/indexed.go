@@ -82,7 +82,12 @@ func (l flatList) groups() iter.Seq2[int, flatList] {
 }
 
 func (l flatList) eachGroup(yield func(int, flatList) bool) {
-	slices.SortStableFunc(l, func(a, b flatItem) int { return cmp.Compare(a.n, b.n) })
+	byIndex := func(a, b flatItem) int { return cmp.Compare(a.n, b.n) }
+	// Producers write the items in index order: a check is cheaper than
+	// the stable sort's own pass over sorted items.
+	if !slices.IsSortedFunc(l, byIndex) {
+		slices.SortStableFunc(l, byIndex)
+	}
 	for start := 0; start < len(l); {
 		end := start + 1
 		for end < len(l) && l[end].n == l[start].n {

@@ -137,7 +137,7 @@ func readOpenLLMetry(in spanInput, d *draft) {
 	d.setTokens(pcommon.Value{}, pcommon.Value{}, total)
 
 	if d.rec.Prompt == nil && len(prompt) > 0 {
-		d.setPrompt(indexedMessages(prompt), "")
+		d.rec.Prompt = indexedPrompt(prompt)
 	}
 	if len(completion) > 0 {
 		choices := indexedMessages(completion)
@@ -165,32 +165,67 @@ func readOpenLLMetry(in spanInput, d *draft) {
 func indexedMessages(l flatList) []wireMessage {
 	msgs := make([]wireMessage, 0, l.count())
 	for _, item := range l.groups() {
-		m := wireMessage{
-			Role:         anyText(str(item.get("role"))),
-			Name:         anyText(str(item.get("name"))),
-			ToolCallID:   anyText(str(item.get("tool_call_id"))),
-			FinishReason: anyText(str(item.get("finish_reason"))),
-		}
-		m.setIndexedContent(item.get("content"))
-		if len(m.Content) == 0 {
-			// A refused request answers with the refusal text.
-			m.setIndexedContent(item.get("refusal"))
-		}
-		for _, call := range item.sub("tool_calls.").groups() {
-			m.ToolCalls = append(m.ToolCalls, indexedToolCall(call))
-		}
-		// Before mid-2024 only the first call was recorded, as function_call.
-		if name := str(item.get("function_call.name")); name != "" {
-			var c wireToolCall
-			c.Function.Name = anyText(name)
-			c.Function.Arguments = textValue(item.get("function_call.arguments"))
-			m.ToolCalls = append(m.ToolCalls, c)
-		}
-		if !m.empty() {
+		var m wireMessage
+		if m.readIndexed(item, nil) {
 			msgs = append(msgs, m)
 		}
 	}
 	return msgs
+}
+
+// indexedPrompt converts the messages of gen_ai.prompt.<N>.* to the
+// prompt as promptOf(indexedMessages(l), "") does, one message at a time
+// and with all their texts written into one array: a long conversation
+// costs neither a list of decoded messages nor an allocation per text.
+func indexedPrompt(l flatList) []Message {
+	texts := 0
+	for i := range l {
+		if l[i].rest == "content" {
+			texts += len(str(l[i].v))
+		}
+	}
+	arena := make(textArena, 0, texts+texts/16+64)
+	var (
+		prompt []Message
+		m      wireMessage
+	)
+	for _, item := range l.groups() {
+		m.reset()
+		if !m.readIndexed(item, &arena) {
+			continue
+		}
+		if prompt == nil {
+			prompt = make([]Message, 0, l.count()+1) // room for system instructions
+		}
+		prompt = appendOpenAI(prompt, &m, "user")
+	}
+	return prompt
+}
+
+// readIndexed reads one message of an indexed list, the items of one
+// index, into m, which is empty, and reports whether it carries anything.
+// Its text is written into arena, or into its own array when arena is nil.
+func (m *wireMessage) readIndexed(item flatList, arena *textArena) bool {
+	m.Role = anyText(str(item.get("role")))
+	m.Name = anyText(str(item.get("name")))
+	m.ToolCallID = anyText(str(item.get("tool_call_id")))
+	m.FinishReason = anyText(str(item.get("finish_reason")))
+	m.setIndexedContent(item.get("content"), arena)
+	if len(m.Content) == 0 {
+		// A refused request answers with the refusal text.
+		m.setIndexedContent(item.get("refusal"), arena)
+	}
+	for _, call := range item.sub("tool_calls.").groups() {
+		m.ToolCalls = append(m.ToolCalls, indexedToolCall(call))
+	}
+	// Before mid-2024 only the first call was recorded, as function_call.
+	if name := str(item.get("function_call.name")); name != "" {
+		var c wireToolCall
+		c.Function.Name = anyText(name)
+		c.Function.Arguments = textValue(item.get("function_call.arguments"))
+		m.ToolCalls = append(m.ToolCalls, c)
+	}
+	return !m.empty()
 }
 
 // indexedToolCall reads tool_calls.<M>.{id,name,arguments}; some packages
@@ -209,7 +244,7 @@ func indexedToolCall(l flatList) wireToolCall {
 // setIndexedContent sets m's content from an indexed content attribute:
 // text as a JSON string, or the OpenAI content-part array that multimodal
 // content was serialised to.
-func (m *wireMessage) setIndexedContent(v pcommon.Value) {
+func (m *wireMessage) setIndexedContent(v pcommon.Value, arena *textArena) {
 	text := str(v)
 	if text == "" {
 		m.Content = nil
@@ -221,7 +256,12 @@ func (m *wireMessage) setIndexedContent(v pcommon.Value) {
 			return
 		}
 	}
-	m.setText(text)
+	if arena == nil {
+		m.setText(text)
+		return
+	}
+	m.Content = arena.jsonString(text)
+	m.built.set(m.Content)
 }
 
 // isContentParts reports whether data is a JSON array of OpenAI content

@@ -299,6 +299,20 @@ func jsonString(s string) json.RawMessage {
 	return appendJSONString(make([]byte, 0, len(s)+len(s)/16+8), s)
 }
 
+// textArena holds the JSON strings of many texts in one array, so that a
+// prompt of many messages does not cost an allocation per message text.
+type textArena []byte
+
+// jsonString is the package's jsonString, written into the arena. The
+// result's capacity ends with it, so an append to it copies instead of
+// overwriting the next text; when the arena is full, it grows into a new
+// array and the texts written so far stay where they are.
+func (a *textArena) jsonString(s string) json.RawMessage {
+	start := len(*a)
+	*a = appendJSONString(*a, s)
+	return json.RawMessage((*a)[start:len(*a):len(*a)])
+}
+
 // valueJSON returns the JSON text of a structured attribute value.
 func valueJSON(v pcommon.Value) json.RawMessage {
 	return appendValueJSON(nil, v)
