@@ -164,3 +164,36 @@ func TestOpenInferenceContentsAndLegacyFunctionCall(t *testing.T) {
 	assert.Equal(t, []string{"\n"}, rec.ModelOptions.Stop)
 	assert.Equal(t, json.Number("12345678901234567"), rec.ModelOptions.ExtraOptions["seed"])
 }
+
+// TestIndexedPromptMatchesMessages holds indexedPrompt, which converts as
+// it reads, to converting the decoded messages: the same record body,
+// including for messages that carry nothing and texts that outgrow the
+// arena.
+func TestIndexedPromptMatchesMessages(t *testing.T) {
+	long := string(make([]byte, 300)) // control characters: escaped to six times their size
+	for name, attrs := range map[string]map[string]any{
+		"chat": {"gen_ai.prompt.0.role": "system", "gen_ai.prompt.0.content": "be brief",
+			"gen_ai.prompt.1.role": "user", "gen_ai.prompt.1.content": "say \"hi\"\n"},
+		"tools": {"gen_ai.prompt.0.role": "assistant", "gen_ai.prompt.0.tool_calls.0.id": "c1",
+			"gen_ai.prompt.0.tool_calls.0.name": "f", "gen_ai.prompt.0.tool_calls.0.arguments": `{"a":1}`,
+			"gen_ai.prompt.1.role": "tool", "gen_ai.prompt.1.tool_call_id": "c1", "gen_ai.prompt.1.content": "42",
+			"gen_ai.prompt.2.role": "assistant", "gen_ai.prompt.2.function_call.name": "g"},
+		"refusal and parts": {"gen_ai.prompt.0.role": "assistant", "gen_ai.prompt.0.refusal": "no",
+			"gen_ai.prompt.3.role": "user", "gen_ai.prompt.3.content": `[{"type":"text","text":"look"}]`},
+		"nothing to say": {"gen_ai.prompt.0.role": "user", "gen_ai.prompt.1.name": "x"},
+		"arena outgrown": {"gen_ai.prompt.0.content": long, "gen_ai.prompt.1.content": long + "é",
+			"gen_ai.prompt.2.content": "\xff"},
+	} {
+		m := pcommon.NewMap()
+		putAttrs(t, m, attrs)
+		var l flatList
+		for k, v := range m.All() {
+			l.add(k, keyOLLPrompt, v)
+		}
+		want := Record{Prompt: promptOf(indexedMessages(l), "")}
+		got := Record{Prompt: indexedPrompt(l)}
+		require.Equal(t, want.Prompt == nil, got.Prompt == nil, name)
+		require.JSONEq(t, string(want.AppendJSON(nil)), string(got.AppendJSON(nil)), name)
+		require.Equal(t, string(want.AppendJSON(nil)), string(got.AppendJSON(nil)), name)
+	}
+}
