@@ -139,6 +139,14 @@ func asciiKey[T jsonText](s T) bool {
 
 // readKey reads a member's key and the ':' after it into r.key.
 func (r *jsonReader[T]) readKey() bool {
+	// Nearly every key is plain ASCII: one scan finds its end, and it is
+	// its own text.
+	if r.pos < len(r.data) && r.data[r.pos] == '"' {
+		if end := skipPlain(r.data, r.pos+1); end+1 < len(r.data) && r.data[end] == '"' && r.data[end+1] == ':' {
+			r.key, r.pos = r.data[r.pos+1:end], end+2
+			return true
+		}
+	}
 	lit, escaped := r.str()
 	if r.bad || r.peek() != ':' {
 		r.fail()
