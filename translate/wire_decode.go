@@ -62,6 +62,12 @@ func fieldFor[T jsonText](key T, names []string) string {
 func readText[T jsonText](r *jsonReader[T], t *anyText) {
 	switch r.peek() {
 	case '"':
+		// Short values (roles, types, ids) are nearly always plain ASCII:
+		// one scan finds the end, and the text needs no decoding.
+		if end := skipPlain(r.data, r.pos+1); end < len(r.data) && r.data[end] == '"' {
+			*t, r.pos = anyText(r.data[r.pos+1:end]), end+1
+			return
+		}
 		lit, escaped := r.str()
 		if !r.bad {
 			*t = anyText(unquoteJSON(lit, escaped))
