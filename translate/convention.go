@@ -60,6 +60,14 @@ type draft struct {
 	// record's draft and attributes are one allocation; a record with more
 	// moves them to an array of its own.
 	attrs [16]Attribute
+
+	// ints, floats and opts hold what the record's pointer fields point
+	// at, for the same reason: token counts, cost and model options.
+	ints   [4]int64
+	floats [3]float64
+	nInts  uint8
+	nFloat uint8
+	opts   ModelOptions
 }
 
 // setCustom sets custom attribute key unless it is set or v is empty.
@@ -86,32 +94,62 @@ func (d *draft) setText(key, s string) {
 
 // setTokens sets the token counts still unknown.
 func (d *draft) setTokens(prompt, completion, total pcommon.Value) {
-	setInt(&d.rec.PromptTokens, prompt)
-	setInt(&d.rec.CompletionTokens, completion)
-	setInt(&d.rec.TotalTokens, total)
+	d.setCount(&d.rec.PromptTokens, prompt)
+	d.setCount(&d.rec.CompletionTokens, completion)
+	d.setCount(&d.rec.TotalTokens, total)
 }
 
-func setInt(dst **int64, v pcommon.Value) {
+// setCount sets *dst to v unless it is set or v is no count.
+func (d *draft) setCount(dst **int64, v pcommon.Value) {
 	if *dst != nil {
 		return
 	}
 	if n, ok := intValue(v); ok && n >= 0 {
-		*dst = &n
+		*dst = d.int64p(n)
 	}
 }
 
-// setOnce sets *dst to v unless it is set.
-func setOnce[T any](dst **T, v T) {
+// setInt sets *dst to n unless it is set.
+func (d *draft) setInt(dst **int64, n int64) {
 	if *dst == nil {
-		*dst = &v
+		*dst = d.int64p(n)
 	}
 }
 
-// options returns the record's model options, creating them on first use
-// so a span without any stays nil.
+// setFloat sets *dst to f unless it is set.
+func (d *draft) setFloat(dst **float64, f float64) {
+	if *dst == nil {
+		*dst = d.float64p(f)
+	}
+}
+
+// int64p returns a pointer to n, in the draft while it has room.
+func (d *draft) int64p(n int64) *int64 {
+	if int(d.nInts) == len(d.ints) {
+		return &n
+	}
+	p := &d.ints[d.nInts]
+	d.nInts++
+	*p = n
+	return p
+}
+
+// float64p returns a pointer to f, in the draft while it has room.
+func (d *draft) float64p(f float64) *float64 {
+	if int(d.nFloat) == len(d.floats) {
+		return &f
+	}
+	p := &d.floats[d.nFloat]
+	d.nFloat++
+	*p = f
+	return p
+}
+
+// options returns the record's model options, setting them on first use
+// so a span without any leaves them nil.
 func (d *draft) options() *ModelOptions {
 	if d.rec.ModelOptions == nil {
-		d.rec.ModelOptions = &ModelOptions{}
+		d.rec.ModelOptions = &d.opts
 	}
 	return d.rec.ModelOptions
 }

@@ -261,13 +261,13 @@ func finishReason(r string) string {
 
 func readGenAIOptions(a *genaiAttrs, d *draft) {
 	if f, ok := floatValue(a.temperature); ok {
-		setOnce(&d.options().Temperature, f)
+		d.setFloat(&d.options().Temperature, f)
 	}
 	// OpenLLMetry's max_completion_tokens is the OpenAI parameter of that
 	// name and comes first (S.4); max_tokens is the GenAI key.
 	for _, v := range [...]pcommon.Value{a.maxCompletionTokens, a.maxTokens} {
 		if n, ok := intValue(v); ok {
-			setOnce(&d.options().MaxCompletionTokens, n)
+			d.setInt(&d.options().MaxCompletionTokens, n)
 		}
 	}
 	if stop := stringsValue(a.stop); stop != nil {
@@ -276,7 +276,7 @@ func readGenAIOptions(a *genaiAttrs, d *draft) {
 		}
 	}
 	if f, ok := floatValue(a.topP); ok {
-		setOnce(&d.options().TopP, f)
+		d.setFloat(&d.options().TopP, f)
 	}
 
 	if n, ok := numberValue(a.topK); ok {

@@ -109,7 +109,7 @@ func readOpenInference(in spanInput, d *draft) {
 	d.setText("response_model", str(modelName)) // llm.model_name is the response model when known
 	d.setTokens(promptTokens, completionTokens, totalTokens)
 	if f, ok := floatValue(cost); ok && f >= 0 {
-		setOnce(&d.rec.Cost, f)
+		d.setFloat(&d.rec.Cost, f)
 	}
 
 	if d.class == classEmbedding {
@@ -257,15 +257,15 @@ func readInvocationParameters(v pcommon.Value, d *draft) {
 		}
 	}
 	if f, ok := jsonFloat(params["temperature"]); ok {
-		setOnce(&d.options().Temperature, f)
+		d.setFloat(&d.options().Temperature, f)
 	}
 	if f, ok := jsonFloat(params["top_p"]); ok {
-		setOnce(&d.options().TopP, f)
+		d.setFloat(&d.options().TopP, f)
 	}
 	for _, k := range [...]string{"max_completion_tokens", "max_tokens", "max_output_tokens"} {
 		if f, ok := jsonFloat(params[k]); ok {
 			if n, ok := wholeNumber(f); ok {
-				setOnce(&d.options().MaxCompletionTokens, n)
+				d.setInt(&d.options().MaxCompletionTokens, n)
 			}
 		}
 	}

@@ -242,11 +242,9 @@ func (t *Translator) finish(in spanInput, d *draft) (Record, int) {
 	switch {
 	case r.TotalTokens != nil || r.PromptTokens == nil:
 	case r.CompletionTokens != nil:
-		total := *r.PromptTokens + *r.CompletionTokens
-		r.TotalTokens = &total
+		r.TotalTokens = d.int64p(*r.PromptTokens + *r.CompletionTokens)
 	case d.class == classEmbedding:
-		total := *r.PromptTokens // embeddings produce no tokens
-		r.TotalTokens = &total
+		r.TotalTokens = d.int64p(*r.PromptTokens) // embeddings produce no tokens
 	}
 
 	truncated := truncate(r, t.opts.MaxFieldBytes)

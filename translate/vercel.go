@@ -257,14 +257,14 @@ func readVercelUsage(a *vercelAttrs, d *draft) {
 // exists.
 func readVercelOptions(a *vercelAttrs, d *draft) {
 	if f, ok := floatValue(a.temperature); ok {
-		setOnce(&d.options().Temperature, f)
+		d.setFloat(&d.options().Temperature, f)
 	}
 	if f, ok := floatValue(a.topP); ok {
-		setOnce(&d.options().TopP, f)
+		d.setFloat(&d.options().TopP, f)
 	}
 	for _, v := range [...]pcommon.Value{a.maxOutputTokens, a.maxTokens} {
 		if n, ok := intValue(v); ok {
-			setOnce(&d.options().MaxCompletionTokens, n)
+			d.setInt(&d.options().MaxCompletionTokens, n)
 		}
 	}
 	if stop := stringsValue(a.stop); stop != nil && d.options().Stop == nil {
