@@ -41,11 +41,16 @@ type signals struct {
 	// contextOnly is the exporter's mark on the spans around a retried
 	// record (ContextOnly): not a signal, but gathered in the same pass.
 	contextOnly bool
+
+	// keys are the readers with keys of theirs on the span (gate.go), also
+	// gathered in this pass: for an LLM span, it costs a few more cases
+	// in the switches below; for most other spans, nothing.
+	keys readerKeys
 }
 
 // signalInitials are the first letters of the keys gather looks at, one
 // bit per letter from 'a'.
-const signalInitials = 1<<('g'-'a') | 1<<('l'-'a') | 1<<('a'-'a') | 1<<('o'-'a') | 1<<('t'-'a') | 1<<('d'-'a')
+const signalInitials = 1<<('g'-'a') | 1<<('l'-'a') | 1<<('a'-'a') | 1<<('o'-'a') | 1<<('t'-'a') | 1<<('d'-'a') | 1<<('e'-'a')
 
 // gather records the signals among attrs. It must not allocate, and it
 // looks at the key's first letter first, so that the keys of ordinary
@@ -77,26 +82,38 @@ func (s *signals) gather(attrs pcommon.Map) {
 			case ContextOnly:
 				s.contextOnly = v.Type() == pcommon.ValueTypeBool && v.Bool()
 			}
+			if strings.HasPrefix(k, "ai.") {
+				s.keys |= keysVercel
+			}
 		case 'o':
 			switch k {
 			case keyOISpanKind:
 				s.oiKind, s.seen = v, true
 			case keyAIOperationName:
 				s.opName, s.seen = v, true
+				s.keys |= keysVercel
 			}
 		case 't':
 			if k == keyTraceloopSpanKind {
 				s.spanKind, s.seen = v, true
 			}
+			if strings.HasPrefix(k, "traceloop.") {
+				s.keys |= keysOpenLLMetry
+			}
 		case 'd':
 			if k == "db.system" || k == "db.system.name" {
 				s.dbSystem, s.seen = true, true
+			}
+		case 'e':
+			if strings.HasPrefix(k, "embedding.") {
+				s.keys |= keysOpenInference
 			}
 		}
 	}
 }
 
-// genai records the signal of gen_ai.<name>.
+// genai records the signal of gen_ai.<name>, and whether it is a key of
+// readOpenLLMetry's: an indexed message or a key only its packages write.
 func (s *signals) genai(name string, v pcommon.Value) {
 	switch name {
 	case "operation.name":
@@ -107,26 +124,60 @@ func (s *signals) genai(name string, v pcommon.Value) {
 		s.toolName = true
 	case "input.messages", "output.messages", "prompt", "completion":
 		s.evidence = true
+	case "usage.cache_read_input_tokens", "usage.cache_creation_input_tokens", "usage.reasoning_tokens":
+		s.evidence = true
+		s.keys |= keysOpenLLMetry
+	case "response.finish_reason", "response.stop_reason", "request.repetition_penalty", "request.n",
+		"is_streaming", "request.reasoning_effort", "request.structured_output_schema":
+		s.keys |= keysOpenLLMetry
 	default:
 		if strings.HasPrefix(name, "usage.") {
 			s.evidence = true
-		} else if rest, ok := strings.CutPrefix(name, "prompt."); ok {
-			_, _, indexed := cutIndex(rest) // gen_ai.prompt.<N>.*, not gen_ai.prompt.name
-			s.evidence = s.evidence || indexed
+		} else if indexedKey(name, "prompt.") { // gen_ai.prompt.<N>.*, not gen_ai.prompt.name
+			s.evidence = true
+			s.keys |= keysOpenLLMetry
+		} else if indexedKey(name, "completion.") {
+			s.keys |= keysOpenLLMetry
 		}
 	}
 }
 
-// llm records the signal of llm.<name>.
+// llm records the signal of llm.<name>, and whose key it is: OpenInference
+// and OpenLLMetry share the llm.* namespace, each with keys of its own.
 func (s *signals) llm(name string, v pcommon.Value) {
 	switch name {
 	case "request.type":
 		s.requestType = v
 	case "model_name":
 		s.model = s.model || hasText(v)
+		s.keys |= keysOpenInference
+	case "token_count.prompt", "token_count.completion", "token_count.total",
+		"token_count.prompt_details.cache_read", "token_count.prompt_details.cache_write",
+		"token_count.completion_details.reasoning":
+		s.evidence = true
+		s.keys |= keysOpenInference
+	case "response.model_name", "request.model_name", "provider", "system", "invocation_parameters",
+		"finish_reason", "cost.total", "prompt_template.template", "prompt_template.version",
+		"prompt_template.variables":
+		s.keys |= keysOpenInference
+	case "usage.total_tokens", "usage.reasoning_tokens", "response.finish_reason", "response.stop_reason",
+		"chat.stop_sequences", "top_k", "frequency_penalty", "presence_penalty", "request.repetition_penalty",
+		"is_streaming", "request.reasoning_effort":
+		s.keys |= keysOpenLLMetry
 	default:
-		if strings.HasPrefix(name, "token_count.") || strings.HasPrefix(name, "input_messages.") {
+		switch {
+		case strings.HasPrefix(name, "token_count."):
 			s.evidence = true
+		case strings.HasPrefix(name, "input_messages."):
+			s.evidence = true
+			if indexedKey(name, "input_messages.") {
+				s.keys |= keysOpenInference
+			}
+		case indexedKey(name, "output_messages."), indexedKey(name, "tools."),
+			indexedKey(name, "prompts."), indexedKey(name, "choices."):
+			s.keys |= keysOpenInference
+		case indexedKey(name, "request.functions."):
+			s.keys |= keysOpenLLMetry
 		}
 	}
 }
@@ -160,16 +211,16 @@ func hasText(v pcommon.Value) bool {
 // Most spans are not LLM spans, so this path reads each attribute once and
 // allocates nothing.
 func classify(span ptrace.Span) class {
-	c, _ := classifyMarked(span)
+	c, _, _ := classifyKeys(span)
 	return c
 }
 
-// classifyMarked is classify, and reports whether the exporter marked the
-// span ContextOnly.
-func classifyMarked(span ptrace.Span) (class, bool) {
+// classifyKeys is classify, and also returns the readers with keys on the
+// span and whether the exporter marked it ContextOnly.
+func classifyKeys(span ptrace.Span) (c class, keys readerKeys, contextOnly bool) {
 	var s signals
 	s.gather(span.Attributes())
-	return s.classify(span), s.contextOnly
+	return s.classify(span), s.keys, s.contextOnly
 }
 
 func (s *signals) classify(span ptrace.Span) class {

@@ -190,12 +190,15 @@ func fuzzSpan(td ptrace.Traces) ptrace.Span {
 // the limit was cut to it and listed in custom_attributes.truncated_fields.
 func checkTranslation(t *testing.T, td ptrace.Traces) {
 	t.Helper()
-	var full, cut Result
+	var full, cut, every Result
 	translated := make(chan struct{})
 	go func() {
 		defer close(translated)
 		full = New(Options{}).Traces(td)
 		cut = New(Options{MaxFieldBytes: fuzzLimit}).Traces(td)
+		all := New(Options{})
+		all.allReaders = true
+		every = all.Traces(td)
 	}()
 	// The fuzzer reports no hangs on its own; a span that takes seconds
 	// would stall a collector's pipeline.
@@ -205,6 +208,7 @@ func checkTranslation(t *testing.T, td ptrace.Traces) {
 		t.Fatalf("translating took over %s", translateDeadline)
 	}
 	require.Len(t, cut.Items, len(full.Items), "the limit changes no span's class")
+	require.Equal(t, every, full, "skipping the readers without keys changes no record")
 
 	for i := range cut.Items {
 		whole, rec := &full.Items[i].Record, &cut.Items[i].Record

@@ -55,6 +55,10 @@ func readOpenInference(in spanInput, d *draft) {
 		promptTokens, completionTokens, totalTokens      pcommon.Value
 		params, finish, cost, modelName                  pcommon.Value
 	)
+	if d.keys&keysOpenInference == 0 {
+		readFirstTokenEvent(in, d)
+		return
+	}
 	room := in.span.Attributes().Len()
 	for k, v := range in.span.Attributes().All() {
 		if !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "embedding.") {

@@ -76,6 +76,9 @@ func readOpenLLMetry(in spanInput, d *draft) {
 		prompt, completion, functions flatList
 		total, finish                 pcommon.Value
 	)
+	if d.keys&keysOpenLLMetry == 0 {
+		return
+	}
 	room := in.span.Attributes().Len()
 	for k, v := range in.span.Attributes().All() {
 		if !strings.HasPrefix(k, "gen_ai.") && !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "traceloop.") {

@@ -21,6 +21,7 @@ type node struct {
 	in    spanInput
 	ref   SpanRef
 	class class
+	keys  readerKeys
 
 	parent, child, next int32 // parent, first child, next sibling
 
@@ -78,13 +79,14 @@ func newBatch(td ptrace.Traces, found []candidate) *batch {
 				if _, ok := traces[span.TraceID()]; !ok {
 					continue
 				}
-				c := classify(span)
+				c, keys, _ := classifyKeys(span)
 				b.retrievers = b.retrievers || c == classRetriever
 				ids[spanKey{span.TraceID(), span.SpanID()}] = int32(len(b.nodes))
 				b.nodes = append(b.nodes, node{
 					in:     spanInput{res: rs.Resource(), scope: ss.Scope(), span: span},
 					ref:    SpanRef{Resource: i, Scope: j, Span: k},
 					class:  c,
+					keys:   keys,
 					parent: -1, child: -1, next: -1,
 				})
 			}
@@ -171,7 +173,7 @@ func (b *batch) subtree(root, skip int32) iter.Seq[int32] {
 func (b *batch) draftOf(t *Translator, i int32) *draft {
 	n := &b.nodes[i]
 	if n.draft == nil {
-		n.draft = t.draft(n.in, n.class)
+		n.draft = t.draft(n.in, n.class, n.keys)
 	}
 	return n.draft
 }

@@ -149,6 +149,10 @@ func (a *vercelAttrs) setting(name string, v pcommon.Value) {
 
 // readVercel reads the ai.* attributes of a provider-call span.
 func readVercel(in spanInput, d *draft) {
+	if d.keys&keysVercel == 0 {
+		readVercelFirstChunk(in, d)
+		return
+	}
 	var a vercelAttrs
 	for k, v := range in.span.Attributes().All() {
 		if !strings.HasPrefix(k, "ai.") && k != keyAIOperationName {
