@@ -5,6 +5,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -118,4 +119,34 @@ func (l flatList) sub(prefix string) flatList {
 		out.add(l[i].rest, prefix, l[i].v)
 	}
 	return out
+}
+
+// flatLists are the lists one reader collects a span's indexed attributes
+// in. They are reused from span to span: a list sized for a conversation
+// would otherwise be allocated, zeroed and collected for every span. The
+// items only refer to the span's attributes, and nothing a reader makes
+// points into a list, so that a list may be reused once the reader is done.
+type flatLists [6]flatList
+
+var flatListPool = sync.Pool{New: func() any { return new(flatLists) }}
+
+// maxPooledItems bounds the lists kept for reuse: a span with thousands of
+// indexed attributes must not pin that much memory in the pool.
+const maxPooledItems = 1024
+
+// takeFlatLists returns empty lists to collect in.
+func takeFlatLists() *flatLists { return flatListPool.Get().(*flatLists) }
+
+// release empties the lists, so they keep no span alive, and returns them
+// for reuse.
+func (ls *flatLists) release() {
+	for i := range ls {
+		if cap(ls[i]) > maxPooledItems {
+			ls[i] = nil
+			continue
+		}
+		clear(ls[i])
+		ls[i] = ls[i][:0]
+	}
+	flatListPool.Put(ls)
 }

@@ -50,15 +50,18 @@ func classifyOpenInference(kind pcommon.Value) class {
 // readOpenInference reads the flattened messages, tools, token counts,
 // invocation parameters, cost and prompt template.
 func readOpenInference(in spanInput, d *draft) {
-	var (
-		input, output, tools, prompts, choices, embedded flatList
-		promptTokens, completionTokens, totalTokens      pcommon.Value
-		params, finish, cost, modelName                  pcommon.Value
-	)
 	if d.keys&keysOpenInference == 0 {
 		readFirstTokenEvent(in, d)
 		return
 	}
+	lists := takeFlatLists()
+	defer lists.release()
+	input, output, tools := &lists[0], &lists[1], &lists[2]
+	prompts, choices, embedded := &lists[3], &lists[4], &lists[5]
+	var (
+		promptTokens, completionTokens, totalTokens pcommon.Value
+		params, finish, cost, modelName             pcommon.Value
+	)
 	room := in.span.Attributes().Len()
 	for k, v := range in.span.Attributes().All() {
 		if !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "embedding.") {
@@ -125,12 +128,12 @@ func readOpenInference(in spanInput, d *draft) {
 			d.rec.Prompt = userMessages(texts)
 		}
 	} else {
-		readOIContent(input, output, prompts, choices, d)
+		readOIContent(*input, *output, *prompts, *choices, d)
 		if r := str(finish); r != "" {
 			d.setFinishReasons([]string{r})
 		}
 	}
-	if d.rec.Tools == nil && len(tools) > 0 {
+	if d.rec.Tools == nil && len(*tools) > 0 {
 		for _, item := range tools.groups() {
 			if t, ok := toolFromJSON(str(item.get("tool.json_schema"))); ok {
 				d.rec.Tools = append(d.rec.Tools, t)

@@ -72,13 +72,13 @@ func hasVectorResults(events ptrace.SpanEventSlice) bool {
 // shares with the GenAI conventions (gen_ai.usage.*, gen_ai.request.*)
 // are readGenAI's.
 func readOpenLLMetry(in spanInput, d *draft) {
-	var (
-		prompt, completion, functions flatList
-		total, finish                 pcommon.Value
-	)
 	if d.keys&keysOpenLLMetry == 0 {
 		return
 	}
+	lists := takeFlatLists()
+	defer lists.release()
+	prompt, completion, functions := &lists[0], &lists[1], &lists[2]
+	var total, finish pcommon.Value
 	room := in.span.Attributes().Len()
 	for k, v := range in.span.Attributes().All() {
 		if !strings.HasPrefix(k, "gen_ai.") && !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "traceloop.") {
@@ -139,11 +139,11 @@ func readOpenLLMetry(in spanInput, d *draft) {
 	readPromptVariables(in.span.Attributes(), keyOLLTemplateVariables, d)
 	d.setTokens(pcommon.Value{}, pcommon.Value{}, total)
 
-	if d.rec.Prompt == nil && len(prompt) > 0 {
-		d.rec.Prompt = indexedPrompt(prompt)
+	if d.rec.Prompt == nil && len(*prompt) > 0 {
+		d.rec.Prompt = indexedPrompt(*prompt)
 	}
-	if len(completion) > 0 {
-		choices := indexedMessages(completion)
+	if len(*completion) > 0 {
+		choices := indexedMessages(*completion)
 		if !d.responseSet {
 			d.setResponse(choices, "")
 		}
@@ -158,8 +158,8 @@ func readOpenLLMetry(in spanInput, d *draft) {
 	if r := str(finish); r != "" {
 		d.setFinishReasons([]string{r})
 	}
-	if d.rec.Tools == nil && len(functions) > 0 {
-		d.rec.Tools = indexedFunctions(functions)
+	if d.rec.Tools == nil && len(*functions) > 0 {
+		d.rec.Tools = indexedFunctions(*functions)
 	}
 }
 
