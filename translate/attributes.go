@@ -65,10 +65,31 @@ func (a *Attributes) Set(key string, v any) {
 	*a = slices.Insert(*a, i, attribute(key, v))
 }
 
-// setDefault adds attr unless its key is set.
+// setDefault adds attr unless its key is set. It adds it at the end: the
+// attributes of a draft are out of order until sortKeys, which finishing
+// the record calls once. A dozen keys are compared for equality (mostly
+// by length alone) faster than they are kept sorted one insert at a time.
 func (a *Attributes) setDefault(attr Attribute) {
-	if i, ok := a.find(attr.Key); !ok {
-		*a = slices.Insert(*a, i, attr)
+	for i := range *a {
+		if (*a)[i].Key == attr.Key {
+			return
+		}
+	}
+	*a = append(*a, attr)
+}
+
+// sortKeys puts the attributes in key order, which Get, Set, Delete and
+// the encoding rely on.
+func (a Attributes) sortKeys() {
+	for i := 1; i < len(a); i++ {
+		if a[i].Key >= a[i-1].Key {
+			continue
+		}
+		x, j := a[i], i
+		for ; j > 0 && x.Key < a[j-1].Key; j-- {
+			a[j] = a[j-1]
+		}
+		a[j] = x
 	}
 }
 

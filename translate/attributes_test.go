@@ -2,25 +2,28 @@ package translate
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestAttributesStaySortedAndEncodeLikeAMap: whatever the order of sets and
-// deletes, keys stay unique and sorted, the first setDefault wins, and the
-// JSON is what encoding/json writes for the same map.
+// TestAttributesStaySortedAndEncodeLikeAMap: the first setDefault of a key
+// wins; once sortKeys has run, whatever the order of sets and deletes,
+// keys stay unique and sorted, and the JSON is what encoding/json writes
+// for the same map.
 func TestAttributesStaySortedAndEncodeLikeAMap(t *testing.T) {
 	var a Attributes
 	a.setDefault(attribute("span_id", "s1"))
 	a.setDefault(attribute("trace_id", "t1"))
 	a.setDefault(attribute("span_id", "ignored"))
+	a.setDefault(attribute("\xff", true))
+	a.setDefault(attribute("", nil))
+	a.sortKeys()
 	a.Set("b", int64(2))
 	a.Set("a", []string{"x"})
 	a.Set("b", 3.5)
-	a.setDefault(attribute("\xff", true))
-	a.setDefault(attribute("", nil))
 	assert.False(t, a.Delete("missing"))
 	assert.True(t, a.Delete("a"))
 
@@ -48,4 +51,34 @@ func TestAttributesStaySortedAndEncodeLikeAMap(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte("null"), &back))
 	assert.Nil(t, back)
 	assert.Error(t, json.Unmarshal([]byte(`[1]`), &back))
+}
+
+// TestSortKeys sorts every order of a handful of keys, equal prefixes and
+// an empty key among them, as the standard sort does.
+func TestSortKeys(t *testing.T) {
+	keys := []string{"span_id", "", "span", "trace_id", "a", "span_name", "\xff", "b"}
+	var permute func(k int)
+	permute = func(k int) {
+		if k == len(keys) {
+			var a Attributes
+			for _, key := range keys {
+				a.setDefault(textAttribute(key, "v"))
+			}
+			a.sortKeys()
+			want := slices.Clone(keys)
+			slices.Sort(want)
+			got := make([]string, len(a))
+			for i := range a {
+				got[i] = a[i].Key
+			}
+			require.Equal(t, want, got, "from %q", keys)
+			return
+		}
+		for i := k; i < len(keys); i++ {
+			keys[k], keys[i] = keys[i], keys[k]
+			permute(k + 1)
+			keys[k], keys[i] = keys[i], keys[k]
+		}
+	}
+	permute(0)
 }

@@ -256,6 +256,7 @@ func (t *Translator) finish(in spanInput, d *draft) (Record, int) {
 		r.TotalTokens = d.int64p(*r.PromptTokens) // embeddings produce no tokens
 	}
 
+	r.CustomAttributes.sortKeys()
 	truncated := truncate(r, t.opts.MaxFieldBytes)
 	r.UserQuery = firstString(lastUserText(r.Prompt), d.query)
 	return d.rec, truncated
