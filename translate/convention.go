@@ -126,24 +126,23 @@ func (d *draft) setFloat(dst **float64, f float64) {
 }
 
 // int64p returns a pointer to n, in the draft while it has room.
-func (d *draft) int64p(n int64) *int64 {
-	if int(d.nInts) == len(d.ints) {
-		return &n
-	}
-	p := &d.ints[d.nInts]
-	d.nInts++
-	*p = n
-	return p
-}
+func (d *draft) int64p(n int64) *int64 { return slot(d.ints[:], &d.nInts, n) }
 
 // float64p returns a pointer to f, in the draft while it has room.
-func (d *draft) float64p(f float64) *float64 {
-	if int(d.nFloat) == len(d.floats) {
-		return &f
+func (d *draft) float64p(f float64) *float64 { return slot(d.floats[:], &d.nFloat, f) }
+
+// slot puts v in the next free element of arr and returns a pointer to it,
+// or to a new variable once arr is full. (Returning &v would move v to the
+// heap on every call, not only when arr is full.)
+func slot[T int64 | float64](arr []T, used *uint8, v T) *T {
+	var p *T
+	if int(*used) < len(arr) {
+		p = &arr[*used]
+		*used++
+	} else {
+		p = new(T)
 	}
-	p := &d.floats[d.nFloat]
-	d.nFloat++
-	*p = f
+	*p = v
 	return p
 }
 
