@@ -21,13 +21,17 @@ import (
 // reports false and leaves *v alone when data is not one JSON value.
 // Strings in the result may share memory with data.
 func decodeWire[T jsonText, E any](data T, v *E, read func(*jsonReader[T], *E)) bool {
-	r := jsonReader[T]{data: data}
-	tmp := *v
-	read(&r, &tmp)
-	if !r.atEnd() {
+	// The reader and the value read into go to the heap, because read is
+	// called through a function value: together, in one allocation.
+	w := &struct {
+		r   jsonReader[T]
+		tmp E
+	}{jsonReader[T]{data: data}, *v}
+	read(&w.r, &w.tmp)
+	if !w.r.atEnd() {
 		return false
 	}
-	*v = tmp
+	*v = w.tmp
 	return true
 }
 
