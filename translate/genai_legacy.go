@@ -67,11 +67,27 @@ func readGenAIMessageEvents(in spanInput, d *draft) {
 		choiceIndex int64
 	)
 	events := in.span.Events()
+	if events.Len() == 0 {
+		return
+	}
+	// The messages' texts go into one array, and the list is made once.
+	texts, n := 0, 0
+	for i := 0; i < events.Len(); i++ {
+		if ev := events.At(i); messageEventRole(ev.Name()) != "" {
+			texts += len(str(getAttr(ev.Attributes(), "content")))
+			n++
+		}
+	}
+	var arena textArena
+	if n > 0 {
+		arena = newTextArena(texts)
+		msgs = make([]timedMessage, 0, n)
+	}
 	for i := 0; i < events.Len(); i++ {
 		ev := events.At(i)
 		name := ev.Name()
 		if role := messageEventRole(name); role != "" {
-			m := messageFromMap(ev.Attributes())
+			m := messageFromMap(ev.Attributes(), &arena)
 			if m.Role == "" {
 				m.Role = anyText(role)
 			}
@@ -81,7 +97,7 @@ func readGenAIMessageEvents(in spanInput, d *draft) {
 		if name == eventChoice {
 			idx, _ := intValue(getAttr(ev.Attributes(), "index"))
 			if choice == nil || idx < choiceIndex {
-				m := messageFromMap(ev.Attributes())
+				m := messageFromMap(ev.Attributes(), nil)
 				choice, choiceIndex = &m, idx
 			}
 		}

@@ -121,6 +121,19 @@ func (l flatList) sub(prefix string) flatList {
 	return out
 }
 
+// arenaFor returns an arena with room for the JSON strings of the texts
+// the items of l under key hold: a conversation's texts in one array
+// instead of one each.
+func arenaFor(l flatList, key string) textArena {
+	n := 0
+	for i := range l {
+		if l[i].rest == key {
+			n += len(str(l[i].v))
+		}
+	}
+	return newTextArena(n)
+}
+
 // flatLists are the lists one reader collects a span's indexed attributes
 // in. They are reused from span to span: a list sized for a conversation
 // would otherwise be allocated, zeroed and collected for every span. The

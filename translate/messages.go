@@ -39,6 +39,17 @@ func (m *wireMessage) setText(text string) {
 	m.built.set(m.Content)
 }
 
+// setTextIn is setText writing the JSON string into arena, or into an
+// array of its own when arena is nil.
+func (m *wireMessage) setTextIn(arena *textArena, text string) {
+	if arena == nil {
+		m.setText(text)
+		return
+	}
+	m.Content = arena.jsonString(text)
+	m.built.set(m.Content)
+}
+
 // part is one GenAI message part (spec A.5). Response, Result and Output
 // are the three spellings producers use for a tool result; ToolCallID and
 // Output come from the {type:"tool_result"} variant, Data from older blob
@@ -110,7 +121,7 @@ func readMessages(v pcommon.Value) (msgs []wireMessage, text string) {
 			item := sl.At(i)
 			switch item.Type() {
 			case pcommon.ValueTypeMap:
-				msgs = append(msgs, messageFromMap(item.Map()))
+				msgs = append(msgs, messageFromMap(item.Map(), nil))
 			case pcommon.ValueTypeStr:
 				inner, t := decodeMessages(item.Str())
 				msgs = append(msgs, inner...)
@@ -121,7 +132,7 @@ func readMessages(v pcommon.Value) (msgs []wireMessage, text string) {
 		}
 		return msgs, ""
 	case pcommon.ValueTypeMap:
-		return []wireMessage{messageFromMap(v.Map())}, ""
+		return []wireMessage{messageFromMap(v.Map(), nil)}, ""
 	}
 	return nil, str(v)
 }
@@ -210,7 +221,7 @@ func (m *wireMessage) empty() bool {
 }
 
 // messageFromMap reads a structured message, event body or choice.
-func messageFromMap(m pcommon.Map) wireMessage {
+func messageFromMap(m pcommon.Map, arena *textArena) wireMessage {
 	var w wireMessage
 	for k, v := range m.All() {
 		switch k {
@@ -225,7 +236,9 @@ func messageFromMap(m pcommon.Map) wireMessage {
 				decodeWire(contentJSON(v.Str()), &w.Parts, readParts)
 			}
 		case "content":
-			w.Content = contentFromValue(v)
+			if w.Content = contentFromValue(v, arena); len(w.Content) > 0 && w.Content[0] == '"' {
+				w.built.set(w.Content) // text this package escaped
+			}
 		case "tool_calls":
 			w.ToolCalls = toolCallsFromValue(v)
 		case "tool_call_id":
@@ -237,7 +250,7 @@ func messageFromMap(m pcommon.Map) wireMessage {
 		case "message":
 			switch v.Type() {
 			case pcommon.ValueTypeMap:
-				inner := messageFromMap(v.Map())
+				inner := messageFromMap(v.Map(), arena)
 				w.Message = &inner
 			case pcommon.ValueTypeStr:
 				var inner wireMessage
@@ -304,7 +317,7 @@ func partFromMap(m pcommon.Map) part {
 // string stays a string, an array of content parts stays an array, and
 // anything else becomes its JSON text as a string. Empty or redacted
 // content is none.
-func contentFromValue(v pcommon.Value) json.RawMessage {
+func contentFromValue(v pcommon.Value, arena *textArena) json.RawMessage {
 	switch v.Type() {
 	case pcommon.ValueTypeSlice:
 		return valueJSON(v)
@@ -312,6 +325,9 @@ func contentFromValue(v pcommon.Value) json.RawMessage {
 		return nil
 	}
 	if s := textValue(v); s != "" {
+		if arena != nil {
+			return arena.jsonString(string(s))
+		}
 		return jsonString(string(s))
 	}
 	return nil

@@ -175,6 +175,7 @@ func readOIContent(input, output, prompts, choices flatList, d *draft) {
 // order; gaps are skipped.
 func oiMessages(l flatList) []wireMessage {
 	msgs := make([]wireMessage, 0, l.count())
+	arena := arenaFor(l, "message.content")
 	for _, item := range l.groups() {
 		m := wireMessage{
 			Role:       anyText(str(item.get("message.role"))),
@@ -184,7 +185,7 @@ func oiMessages(l flatList) []wireMessage {
 		if parts := oiContents(item.sub("message.contents.")); parts != nil {
 			m.Content = parts
 		} else if text := str(item.get("message.content")); text != "" {
-			m.setText(text)
+			m.setTextIn(&arena, text)
 		}
 		for _, call := range item.sub("message.tool_calls.").groups() {
 			var c wireToolCall

@@ -181,13 +181,7 @@ func indexedMessages(l flatList) []wireMessage {
 // and with all their texts written into one array: a long conversation
 // costs neither a list of decoded messages nor an allocation per text.
 func indexedPrompt(l flatList) []Message {
-	texts := 0
-	for i := range l {
-		if l[i].rest == "content" {
-			texts += len(str(l[i].v))
-		}
-	}
-	arena := make(textArena, 0, texts+texts/16+64)
+	arena := arenaFor(l, "content")
 	var (
 		prompt []Message
 		m      wireMessage
@@ -259,12 +253,7 @@ func (m *wireMessage) setIndexedContent(v pcommon.Value, arena *textArena) {
 			return
 		}
 	}
-	if arena == nil {
-		m.setText(text)
-		return
-	}
-	m.Content = arena.jsonString(text)
-	m.built.set(m.Content)
+	m.setTextIn(arena, text)
 }
 
 // isContentParts reports whether data is a JSON array of OpenAI content

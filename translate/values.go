@@ -303,6 +303,10 @@ func jsonString(s string) json.RawMessage {
 // prompt of many messages does not cost an allocation per message text.
 type textArena []byte
 
+// newTextArena returns an arena with room for texts bytes of text and some
+// escapes.
+func newTextArena(texts int) textArena { return make(textArena, 0, texts+texts/16+64) }
+
 // jsonString is the package's jsonString, written into the arena. The
 // result's capacity ends with it, so an append to it copies instead of
 // overwriting the next text; when the arena is full, it grows into a new
