@@ -68,6 +68,8 @@ type genaiAttrs struct {
 	temperature, maxTokens, stop, topP      pcommon.Value
 	topK, frequencyPenalty, presencePenalty pcommon.Value
 	seed, choiceCount, stream, outputType   pcommon.Value
+
+	variables bool // a gen_ai.prompt.variable.* key was seen
 }
 
 // collect records the GenAI attributes of m that are not recorded yet, so
@@ -78,8 +80,12 @@ func (a *genaiAttrs) collect(m pcommon.Map) {
 		if !ok {
 			continue
 		}
-		if dst := a.field(name); dst != nil && !present(*dst) {
-			*dst = v
+		if dst := a.field(name); dst != nil {
+			if !present(*dst) {
+				*dst = v
+			}
+		} else if strings.HasPrefix(name, "prompt.variable.") {
+			a.variables = true
 		}
 	}
 }
@@ -191,7 +197,9 @@ func readGenAI(in spanInput, d *draft) {
 		}
 	}
 	d.setText("prompt_version", str(a.promptVersion))
-	readPromptVariables(in.span.Attributes(), "gen_ai.prompt.variable.", d)
+	if a.variables {
+		readPromptVariables(in.span.Attributes(), "gen_ai.prompt.variable.", d)
+	}
 	if d.rec.Tools == nil && present(a.tools) {
 		d.rec.Tools = readTools(a.tools)
 	}

@@ -78,13 +78,20 @@ func readOpenLLMetry(in spanInput, d *draft) {
 	lists := takeFlatLists()
 	defer lists.release()
 	prompt, completion, functions := &lists[0], &lists[1], &lists[2]
-	var total, finish pcommon.Value
+	var (
+		total, finish pcommon.Value
+		variables     bool // a traceloop.prompt.template_variables.* key was seen
+	)
 	room := in.span.Attributes().Len()
 	for k, v := range in.span.Attributes().All() {
 		if !strings.HasPrefix(k, "gen_ai.") && !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "traceloop.") {
 			continue // cheaply past the other conventions' keys
 		}
 		if prompt.addRoom(k, keyOLLPrompt, v, room) || completion.add(k, keyOLLCompletion, v) || functions.add(k, keyOLLFunctions, v) {
+			continue
+		}
+		if strings.HasPrefix(k, keyOLLTemplateVariables) {
+			variables = true
 			continue
 		}
 		switch k {
@@ -136,7 +143,9 @@ func readOpenLLMetry(in spanInput, d *draft) {
 			d.setText("workflow_name", str(v))
 		}
 	}
-	readPromptVariables(in.span.Attributes(), keyOLLTemplateVariables, d)
+	if variables {
+		readPromptVariables(in.span.Attributes(), keyOLLTemplateVariables, d)
+	}
 	d.setTokens(pcommon.Value{}, pcommon.Value{}, total)
 
 	if d.rec.Prompt == nil && len(*prompt) > 0 {

@@ -197,3 +197,36 @@ func TestIndexedPromptMatchesMessages(t *testing.T) {
 		require.Equal(t, string(want.AppendJSON(nil)), string(got.AppendJSON(nil)), name)
 	}
 }
+
+// TestPromptVariables reads the variables of a GenAI or OpenLLMetry prompt
+// template from the span's attributes, not from the details event.
+func TestPromptVariables(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		attrs map[string]any
+		want  map[string]any
+	}{
+		{"genai", map[string]any{"gen_ai.operation.name": "chat", "gen_ai.request.model": "m",
+			"gen_ai.prompt.variable.city": "Paris", "gen_ai.prompt.variable.days": int64(3)},
+			map[string]any{"city": "Paris", "days": int64(3)}},
+		{"openllmetry", map[string]any{"llm.request.type": "chat", "gen_ai.request.model": "m",
+			"traceloop.prompt.template_variables.order_id": "o-1"},
+			map[string]any{"order_id": "o-1"}},
+		{"none", map[string]any{"gen_ai.operation.name": "chat", "gen_ai.request.model": "m",
+			"gen_ai.prompt.variable.": "no name"}, nil},
+	} {
+		span := ptrace.NewSpan()
+		putAttrs(t, span.Attributes(), c.attrs)
+		details := span.Events().AppendEmpty()
+		details.SetName(eventDetails)
+		details.Attributes().PutStr("gen_ai.prompt.variable.event_only", "x")
+		rec, _, ok := New(Options{}).Span(pcommon.NewResource(), pcommon.NewInstrumentationScope(), span)
+		require.True(t, ok, c.name)
+		got, _ := rec.CustomAttributes.Get("prompt_variables")
+		if c.want == nil {
+			assert.Nil(t, got, c.name)
+			continue
+		}
+		assert.Equal(t, c.want, got, c.name)
+	}
+}
