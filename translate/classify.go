@@ -122,8 +122,14 @@ func (s *signals) genai(name string, v pcommon.Value) {
 		s.model = s.model || hasText(v)
 	case "tool.name":
 		s.toolName = true
-	case "input.messages", "output.messages", "prompt", "completion":
+	case "input.messages", "output.messages":
 		s.evidence = true
+	case "prompt", "completion":
+		s.evidence = true
+		s.keys |= keysGenAIContent
+	case "system", "usage.prompt_tokens", "usage.completion_tokens":
+		s.keys |= keysGenAIEvents
+		s.evidence = s.evidence || name != "system" // usage.*
 	case "usage.cache_read_input_tokens", "usage.cache_creation_input_tokens", "usage.reasoning_tokens":
 		s.evidence = true
 		s.keys |= keysOpenLLMetry

@@ -42,17 +42,19 @@ func messageEventRole(name string) string {
 // gen_ai.choice for the response.
 func readGenAIMessageEvents(in spanInput, d *draft) {
 	var provider, promptTokens, completionTokens pcommon.Value
-	for k, v := range in.span.Attributes().All() {
-		if !strings.HasPrefix(k, "gen_ai.") {
-			continue
-		}
-		switch k {
-		case "gen_ai.system":
-			provider = v
-		case "gen_ai.usage.prompt_tokens":
-			promptTokens = v
-		case "gen_ai.usage.completion_tokens":
-			completionTokens = v
+	if d.keys&keysGenAIEvents != 0 {
+		for k, v := range in.span.Attributes().All() {
+			if !strings.HasPrefix(k, "gen_ai.") {
+				continue
+			}
+			switch k {
+			case "gen_ai.system":
+				provider = v
+			case "gen_ai.usage.prompt_tokens":
+				promptTokens = v
+			case "gen_ai.usage.completion_tokens":
+				completionTokens = v
+			}
 		}
 	}
 	d.setText("provider", str(provider))
@@ -146,12 +148,13 @@ func readGenAIContent(in spanInput, d *draft) {
 			}
 		}
 	}
-	attrs := in.span.Attributes()
-	if !present(prompt) {
-		prompt = getAttr(attrs, keyLegacyPrompt)
-	}
-	if !present(completion) {
-		completion = getAttr(attrs, keyLegacyCompletion)
+	if attrs := in.span.Attributes(); d.keys&keysGenAIContent != 0 {
+		if !present(prompt) {
+			prompt = getAttr(attrs, keyLegacyPrompt)
+		}
+		if !present(completion) {
+			completion = getAttr(attrs, keyLegacyCompletion)
+		}
 	}
 	if d.rec.Prompt == nil && present(prompt) {
 		d.setPromptFrom(prompt)
