@@ -79,18 +79,59 @@ func (a *Attributes) setDefault(attr Attribute) {
 }
 
 // sortKeys puts the attributes in key order, which Get, Set, Delete and
-// the encoding rely on.
+// the encoding rely on. A record has a dozen: they are insertion-sorted as
+// byte indices, comparing keys by their first eight bytes where those
+// differ, and then moved once, instead of moving 56-byte attributes at
+// every step and comparing whole strings.
 func (a Attributes) sortKeys() {
-	for i := 1; i < len(a); i++ {
-		if a[i].Key >= a[i-1].Key {
-			continue
-		}
-		x, j := a[i], i
-		for ; j > 0 && x.Key < a[j-1].Key; j-- {
-			a[j] = a[j-1]
-		}
-		a[j] = x
+	const most = 32
+	if len(a) > most {
+		slices.SortFunc(a, func(x, y Attribute) int { return strings.Compare(x.Key, y.Key) })
+		return
 	}
+	var (
+		prefix [most]uint64
+		order  [most]uint8
+		sorted = true
+	)
+	for i := range a {
+		prefix[i] = keyPrefix(a[i].Key)
+	}
+	less := func(x, y uint8) bool {
+		if prefix[x] != prefix[y] {
+			return prefix[x] < prefix[y]
+		}
+		return a[x].Key < a[y].Key
+	}
+	for i := range len(a) {
+		x, j := uint8(i), i
+		for ; j > 0 && less(x, order[j-1]); j-- {
+			order[j] = order[j-1]
+		}
+		order[j] = x
+		sorted = sorted && j == i
+	}
+	if sorted {
+		return
+	}
+	var moved [most]Attribute
+	copy(moved[:len(a)], a)
+	for i := range a {
+		a[i] = moved[order[i]]
+	}
+}
+
+// keyPrefix is the first eight bytes of key as a big-endian number (zeros
+// past its end), which orders keys as their bytes do where it differs.
+func keyPrefix(key string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(key) {
+			p |= uint64(key[i])
+		}
+	}
+	return p
 }
 
 // Delete removes key and reports whether it was there.

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -56,7 +57,9 @@ func TestAttributesStaySortedAndEncodeLikeAMap(t *testing.T) {
 // TestSortKeys sorts every order of a handful of keys, equal prefixes and
 // an empty key among them, as the standard sort does.
 func TestSortKeys(t *testing.T) {
-	keys := []string{"span_id", "", "span", "trace_id", "a", "span_name", "\xff", "b"}
+	// Keys that differ in their first byte, after it, only after eight
+	// bytes, and one that is a prefix of another.
+	keys := []string{"span_id", "", "response", "trace_id", "response_model", "span_name", "\xff", "response_id"}
 	var permute func(k int)
 	permute = func(k int) {
 		if k == len(keys) {
@@ -81,4 +84,18 @@ func TestSortKeys(t *testing.T) {
 		}
 	}
 	permute(0)
+
+	// More than the index sort takes.
+	var many Attributes
+	var want []string
+	for i := range 40 {
+		key := fmt.Sprintf("k%02d", (i*17)%40)
+		many.setDefault(textAttribute(key, "v"))
+		want = append(want, key)
+	}
+	many.sortKeys()
+	slices.Sort(want)
+	for i := range many {
+		require.Equal(t, want[i], many[i].Key)
+	}
 }
