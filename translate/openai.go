@@ -58,13 +58,20 @@ func appendOpenAI(out []Message, m *wireMessage, def string) []Message {
 		return appendParts(out, role, m)
 	}
 
-	content := openAIContent(m.Content)
+	// Content this package wrote is a JSON string or an array of content
+	// parts in valid UTF-8, which openAIContent would keep as it is after
+	// reading it through.
+	built := m.built.is(m.Content)
+	content := m.Content
+	if !built {
+		content = openAIContent(content)
+	}
 	calls := toolCalls(m.ToolCalls)
 	if content == nil && calls == nil {
 		return out
 	}
 	msg := Message{Role: role, Content: content, Name: string(m.Name), ToolCalls: calls}
-	if m.built.is(content) { // openAIContent kept what this package wrote
+	if built {
 		msg.built = m.built
 	}
 	if role == "tool" {
