@@ -127,9 +127,6 @@ func (s *signals) genai(name string, v pcommon.Value) {
 	case "prompt", "completion":
 		s.evidence = true
 		s.keys |= keysGenAIContent
-	case "system", "usage.prompt_tokens", "usage.completion_tokens":
-		s.keys |= keysGenAIEvents
-		s.evidence = s.evidence || name != "system" // usage.*
 	case "usage.cache_read_input_tokens", "usage.cache_creation_input_tokens", "usage.reasoning_tokens":
 		s.evidence = true
 		s.keys |= keysOpenLLMetry

@@ -49,7 +49,8 @@ type draft struct {
 	// prepended to the prompt at the end unless the prompt has its own.
 	system string
 
-	keys readerKeys // the readers with attributes of theirs on the span
+	keys   readerKeys  // the readers with attributes of theirs on the span
+	legacy legacyGenAI // readGenAI's find for readGenAIMessageEvents
 
 	model ranked  // language_model_id candidates (ranks below)
 	seg   segment // session, user, customer, environment, slug, tags, metadata

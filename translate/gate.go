@@ -17,10 +17,9 @@ const (
 	keysOpenLLMetry readerKeys = 1 << iota
 	keysOpenInference
 	keysVercel
-	keysGenAIEvents  // the span attributes readGenAIMessageEvents reads
 	keysGenAIContent // gen_ai.prompt or gen_ai.completion, read by readGenAIContent
 
-	allReaderKeys = keysOpenLLMetry | keysOpenInference | keysVercel | keysGenAIEvents | keysGenAIContent
+	allReaderKeys = keysOpenLLMetry | keysOpenInference | keysVercel | keysGenAIContent
 )
 
 // indexedKey reports whether k is prefix followed by an index, the key of

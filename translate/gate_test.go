@@ -27,7 +27,6 @@ func TestReaderKeysAreComplete(t *testing.T) {
 		{"openinference.go", "readOpenInference", keysOpenInference,
 			[]string{keyOIInput, keyOIOutput, keyOITools, keyOIPrompts, keyOIChoices, keyOIEmbedded}},
 		{"vercel.go", "readVercel", keysVercel, []string{"ai.settings."}},
-		{"genai_legacy.go", "readGenAIMessageEvents", keysGenAIEvents, nil},
 	} {
 		keys := caseKeys(t, c.file, c.reader)
 		require.NotEmpty(t, keys, c.reader)
@@ -54,8 +53,6 @@ func TestReaderKeysAreComplete(t *testing.T) {
 		"ai.prompt.messages":           keysVercel,
 		"operation.name":               keysVercel,
 		"http.route":                   0,
-		"gen_ai.system":                keysGenAIEvents,
-		"gen_ai.usage.prompt_tokens":   keysGenAIEvents,
 		keyLegacyPrompt:                keysGenAIContent,
 		keyLegacyCompletion:            keysGenAIContent,
 	} {

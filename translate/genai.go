@@ -70,6 +70,16 @@ type genaiAttrs struct {
 	seed, choiceCount, stream, outputType   pcommon.Value
 
 	variables bool // a gen_ai.prompt.variable.* key was seen
+
+	legacy legacyGenAI
+}
+
+// legacyGenAI are the span attributes of GenAI v1.28–1.36 that
+// readGenAIMessageEvents applies, at its place in the readers' order:
+// readGenAI gathers them in its pass over the span's attributes, which
+// saves that reader a pass of its own.
+type legacyGenAI struct {
+	provider, promptTokens, completionTokens pcommon.Value // gen_ai.system, gen_ai.usage.{prompt,completion}_tokens
 }
 
 // collect records the GenAI attributes of m that are not recorded yet, so
@@ -155,6 +165,12 @@ func (a *genaiAttrs) field(name string) *pcommon.Value {
 		return &a.stream
 	case "output.type":
 		return &a.outputType
+	case "system":
+		return &a.legacy.provider
+	case "usage.prompt_tokens":
+		return &a.legacy.promptTokens
+	case "usage.completion_tokens":
+		return &a.legacy.completionTokens
 	}
 	return nil
 }
@@ -165,6 +181,7 @@ func (a *genaiAttrs) field(name string) *pcommon.Value {
 func readGenAI(in spanInput, d *draft) {
 	var a genaiAttrs
 	a.collect(in.span.Attributes())
+	d.legacy = a.legacy // the span's, not the details event's
 	if !present(a.input) || !present(a.output) {
 		events := in.span.Events()
 		for i := 0; i < events.Len(); i++ {

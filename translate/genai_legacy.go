@@ -3,7 +3,6 @@ package translate
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -41,24 +40,8 @@ func messageEventRole(name string) string {
 // assistant,tool}.message in timestamp order for the prompt, the first
 // gen_ai.choice for the response.
 func readGenAIMessageEvents(in spanInput, d *draft) {
-	var provider, promptTokens, completionTokens pcommon.Value
-	if d.keys&keysGenAIEvents != 0 {
-		for k, v := range in.span.Attributes().All() {
-			if !strings.HasPrefix(k, "gen_ai.") {
-				continue
-			}
-			switch k {
-			case "gen_ai.system":
-				provider = v
-			case "gen_ai.usage.prompt_tokens":
-				promptTokens = v
-			case "gen_ai.usage.completion_tokens":
-				completionTokens = v
-			}
-		}
-	}
-	d.setText("provider", str(provider))
-	d.setTokens(promptTokens, completionTokens, pcommon.Value{})
+	d.setText("provider", str(d.legacy.provider))
+	d.setTokens(d.legacy.promptTokens, d.legacy.completionTokens, pcommon.Value{})
 	if d.rec.Prompt != nil && d.responseSet {
 		return
 	}
