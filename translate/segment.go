@@ -138,40 +138,71 @@ const (
 )
 
 // read gathers the segmentation fields among attrs, from every convention.
+// It looks at a key's first letter first, as classification does: most
+// keys of an LLM span are content and options (gen_ai.prompt.3.content),
+// which a switch over every key below would compare several times each.
 func (s *segment) read(attrs pcommon.Map) {
 	for k, v := range attrs.All() {
-		switch k {
-		case "session.id":
-			s.session.offer(sessionOTel, str(v))
-		case "gen_ai.conversation.id":
-			s.session.offer(sessionGenAI, str(v))
-		case "user.id":
-			s.user.offer(userOTel, str(v))
-		case "enduser.id":
-			s.user.offer(userEnduser, str(v))
-		case "gen_ai.user", "llm.user":
-			s.user.offer(userRequest, str(v))
-		case "deployment.environment.name":
-			s.environment.offer(envName, str(v))
-		case "deployment.environment":
-			s.environment.offer(envOld, str(v))
-		case "gen_ai.prompt.name":
-			s.promptSlug.offer(slugGenAI, str(v))
-		case "traceloop.prompt.key":
-			s.promptSlug.offer(slugTraceloop, str(v))
-		case "prompt.id":
-			s.promptSlug.offer(slugOIPrompt, str(v))
-		case "gen_ai.agent.name":
-			// Often only on the invoke_agent span (spec S.3), so inherited.
-			s.keep("agent_name", v.AsRaw())
-		case "tag.tags":
-			s.offerTags(tagsOI, tagList(v.AsRaw()))
-		case "metadata":
-			s.readMetadata(v)
-		default:
-			if rest, ok := strings.CutPrefix(k, prefixTraceloopAssoc); ok {
-				s.putMeta(fromTraceloop, rest, v.AsRaw())
-			} else if rest, ok := strings.CutPrefix(k, prefixVercelMeta); ok {
+		if k == "" {
+			continue
+		}
+		switch k[0] {
+		case 'g':
+			switch k {
+			case "gen_ai.conversation.id":
+				s.session.offer(sessionGenAI, str(v))
+			case "gen_ai.user":
+				s.user.offer(userRequest, str(v))
+			case "gen_ai.prompt.name":
+				s.promptSlug.offer(slugGenAI, str(v))
+			case "gen_ai.agent.name":
+				// Often only on the invoke_agent span (spec S.3), so inherited.
+				s.keep("agent_name", v.AsRaw())
+			}
+		case 's':
+			if k == "session.id" {
+				s.session.offer(sessionOTel, str(v))
+			}
+		case 'u':
+			if k == "user.id" {
+				s.user.offer(userOTel, str(v))
+			}
+		case 'e':
+			if k == "enduser.id" {
+				s.user.offer(userEnduser, str(v))
+			}
+		case 'l':
+			if k == "llm.user" {
+				s.user.offer(userRequest, str(v))
+			}
+		case 'd':
+			switch k {
+			case "deployment.environment.name":
+				s.environment.offer(envName, str(v))
+			case "deployment.environment":
+				s.environment.offer(envOld, str(v))
+			}
+		case 'p':
+			if k == "prompt.id" {
+				s.promptSlug.offer(slugOIPrompt, str(v))
+			}
+		case 'm':
+			if k == "metadata" {
+				s.readMetadata(v)
+			}
+		case 't':
+			switch k {
+			case "traceloop.prompt.key":
+				s.promptSlug.offer(slugTraceloop, str(v))
+			case "tag.tags":
+				s.offerTags(tagsOI, tagList(v.AsRaw()))
+			default:
+				if rest, ok := strings.CutPrefix(k, prefixTraceloopAssoc); ok {
+					s.putMeta(fromTraceloop, rest, v.AsRaw())
+				}
+			}
+		case 'a':
+			if rest, ok := strings.CutPrefix(k, prefixVercelMeta); ok {
 				s.putMeta(fromVercel, rest, v.AsRaw())
 			} else if rest, ok := strings.CutPrefix(k, prefixVercelContext); ok {
 				s.putMeta(fromVercel7, rest, v.AsRaw())
