@@ -46,15 +46,15 @@ func readGenAIMessageEvents(in spanInput, d *draft) {
 		return
 	}
 
+	events := in.span.Events()
+	if events.Len() == 0 {
+		return
+	}
 	var (
 		msgs        []timedMessage
 		choice      *wireMessage
 		choiceIndex int64
 	)
-	events := in.span.Events()
-	if events.Len() == 0 {
-		return
-	}
 	// The messages' texts go into one array, and the list is made once.
 	texts, n := 0, 0
 	for i := 0; i < events.Len(); i++ {
