@@ -84,7 +84,7 @@ func (a *Attributes) setDefault(attr Attribute) {
 // differ, and then moved once, instead of moving 56-byte attributes at
 // every step and comparing whole strings.
 func (a Attributes) sortKeys() {
-	const most = 32
+	const most = len(draft{}.attrs) // what a draft holds; more are rare
 	if len(a) > most {
 		slices.SortFunc(a, func(x, y Attribute) int { return strings.Compare(x.Key, y.Key) })
 		return

@@ -138,9 +138,9 @@ const (
 )
 
 // read gathers the segmentation fields among attrs, from every convention.
-// It looks at a key's first letter first, as classification does: most
-// keys of an LLM span are content and options (gen_ai.prompt.3.content),
-// which a switch over every key below would compare several times each.
+// It looks at a key's first letter first: most keys of an LLM span are
+// gen_ai.* content and options (gen_ai.prompt.3.content), which then meet
+// four cases instead of every key this reads.
 func (s *segment) read(attrs pcommon.Map) {
 	for k, v := range attrs.All() {
 		if k == "" {
@@ -158,37 +158,6 @@ func (s *segment) read(attrs pcommon.Map) {
 			case "gen_ai.agent.name":
 				// Often only on the invoke_agent span (spec S.3), so inherited.
 				s.keep("agent_name", v.AsRaw())
-			}
-		case 's':
-			if k == "session.id" {
-				s.session.offer(sessionOTel, str(v))
-			}
-		case 'u':
-			if k == "user.id" {
-				s.user.offer(userOTel, str(v))
-			}
-		case 'e':
-			if k == "enduser.id" {
-				s.user.offer(userEnduser, str(v))
-			}
-		case 'l':
-			if k == "llm.user" {
-				s.user.offer(userRequest, str(v))
-			}
-		case 'd':
-			switch k {
-			case "deployment.environment.name":
-				s.environment.offer(envName, str(v))
-			case "deployment.environment":
-				s.environment.offer(envOld, str(v))
-			}
-		case 'p':
-			if k == "prompt.id" {
-				s.promptSlug.offer(slugOIPrompt, str(v))
-			}
-		case 'm':
-			if k == "metadata" {
-				s.readMetadata(v)
 			}
 		case 't':
 			switch k {
@@ -208,6 +177,25 @@ func (s *segment) read(attrs pcommon.Map) {
 				s.putMeta(fromVercel7, rest, v.AsRaw())
 			} else if rest, ok := strings.CutPrefix(k, prefixVercelRuntime); ok {
 				s.putMeta(fromVercel7, rest, v.AsRaw())
+			}
+		default:
+			switch k {
+			case "session.id":
+				s.session.offer(sessionOTel, str(v))
+			case "user.id":
+				s.user.offer(userOTel, str(v))
+			case "enduser.id":
+				s.user.offer(userEnduser, str(v))
+			case "llm.user":
+				s.user.offer(userRequest, str(v))
+			case "deployment.environment.name":
+				s.environment.offer(envName, str(v))
+			case "deployment.environment":
+				s.environment.offer(envOld, str(v))
+			case "prompt.id":
+				s.promptSlug.offer(slugOIPrompt, str(v))
+			case "metadata":
+				s.readMetadata(v)
 			}
 		}
 	}
