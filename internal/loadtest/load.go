@@ -1,9 +1,7 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -46,9 +44,11 @@ type Run struct {
 	Refusals   int // span refusals the generator saw from the receiver (then resent)
 	Wall       time.Duration
 	// CollectorCPU and PeakRSS are the collector process's (zero for the
-	// plain client); SelfCPU is this process's: generator and stand-in or sink.
+	// plain client), ClientCPU the plain client process's while posting;
+	// SelfCPU is this process's: generator and stand-in or sink.
 	CollectorCPU time.Duration
 	PeakRSS      int64
+	ClientCPU    time.Duration
 	SelfCPU      time.Duration
 	Protocol     string // the HTTP version the stand-in or the sink was spoken to in
 	Err          error
@@ -63,11 +63,17 @@ func (r Run) PerSecond() float64 {
 }
 
 // CPUPer1k is collector CPU seconds per 1,000 delivered records or spans.
-func (r Run) CPUPer1k() float64 {
-	if r.Delivered == 0 {
+func (r Run) CPUPer1k() float64 { return per1k(r.CollectorCPU, r.Delivered) }
+
+// ClientCPUPer1k is the plain client's CPU seconds per 1,000 delivered
+// records.
+func (r Run) ClientCPUPer1k() float64 { return per1k(r.ClientCPU, r.Delivered) }
+
+func per1k(cpu time.Duration, n int) float64 {
+	if n == 0 {
 		return 0
 	}
-	return r.CollectorCPU.Seconds() * 1000 / float64(r.Delivered)
+	return cpu.Seconds() * 1000 / float64(n)
 }
 
 // LoadResults are the three runs of `make load`.
@@ -100,8 +106,10 @@ func RunLoad(ctx context.Context, o LoadOptions) (LoadResults, error) {
 	}
 	res.SpanBytes = spanBytes / o.Spans
 
-	o.logf("encoding the same spans as records for the plain client")
-	bodies, err := buildBodies(spans, o.Spans, o.BatchSpans)
+	// The plain client's process builds the same bodies itself; these
+	// are built only for their size.
+	end := time.Now()
+	bodies, err := buildBodies(spans, o.Spans, o.BatchSpans, end)
 	if err != nil {
 		return res, err
 	}
@@ -109,10 +117,10 @@ func RunLoad(ctx context.Context, o LoadOptions) (LoadResults, error) {
 		res.RecordBytes += len(b)
 	}
 	res.RecordBytes /= max(len(bodies), 1)
-	o.logf("plain client: %d records, %d in flight, into the stand-in", len(bodies), res.InFlight)
-	res.Limit = o.plainClient(ctx, spans, bodies, res.InFlight)
 	bodies = nil
 	runtime.GC()
+	o.logf("plain client (a process of its own): %d records, %d in flight, into the stand-in", o.Spans, res.InFlight)
+	res.Limit = o.plainClient(ctx, spans, end, res.InFlight)
 
 	o.logf("collector with the athina exporter")
 	res.Athina = o.collectorRun(ctx, spans, requests, "athina")
@@ -148,8 +156,7 @@ func buildRequests(spans *Spans, total, per int) (reqs []request, size int, err 
 	return reqs, size, nil
 }
 
-func buildBodies(spans *Spans, total, per int) ([][]byte, error) {
-	now := time.Now()
+func buildBodies(spans *Spans, total, per int, now time.Time) ([][]byte, error) {
 	bodies := make([][]byte, 0, total)
 	for first := 0; first < total; first += per {
 		b, err := RecordBodies(spans.Batch(first, min(per, total-first), now))
@@ -162,84 +169,6 @@ func buildBodies(spans *Spans, total, per int) ([][]byte, error) {
 		return nil, fmt.Errorf("translated %d spans into %d records, not one each", total, len(bodies))
 	}
 	return bodies, nil
-}
-
-// plainClient posts the record bodies to a fresh stand-in with inFlight
-// workers over keep-alive connections: the most the stand-in can take here.
-func (o LoadOptions) plainClient(ctx context.Context, spans *Spans, bodies [][]byte, inFlight int) (run Run) {
-	run = Run{Name: "plain Go client → stand-in (the limit)", Sent: len(bodies)}
-	api := standin.New(APIKey, standin.CountOnly())
-	proto := &protocolSeen{handler: api}
-	srv, err := NewServer(proto, o.cert)
-	if err != nil {
-		run.Err = err
-		return run
-	}
-	defer srv.Close()
-	defer func() { run.Protocol = proto.String() }() // run is the named result
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-
-	// As confighttp builds the exporter's transport: HTTP/2 when the
-	// server offers it over TLS.
-	transport := &http.Transport{
-		MaxIdleConns: inFlight, MaxIdleConnsPerHost: inFlight, IdleConnTimeout: 90 * time.Second,
-		ForceAttemptHTTP2: true,
-	}
-	if o.cert != nil {
-		transport.TLSClientConfig = &tls.Config{RootCAs: o.cert.Pool, MinVersion: tls.VersionTLS12}
-	}
-	defer transport.CloseIdleConnections()
-	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
-	url := srv.URL() + "/api/v2/log/inference"
-
-	self0, _ := ReadProcStats("self")
-	start := time.Now()
-	var next atomic.Int64
-	var failed atomic.Int64
-	var wg sync.WaitGroup
-	for range inFlight {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(bodies) || ctx.Err() != nil {
-					return
-				}
-				if !postRecord(ctx, client, url, bodies[i]) {
-					failed.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	run.Wall = time.Since(start)
-	self1, _ := ReadProcStats("self")
-	run.SelfCPU = self1.CPU - self0.CPU
-
-	o.count(&run, spans, api.References())
-	if n := failed.Load(); n > 0 {
-		run.Err = fmt.Errorf("%d POSTs failed", n)
-	}
-	if ctx.Err() != nil {
-		run.Err = fmt.Errorf("stopped after %s: %w", o.Timeout, ctx.Err())
-	}
-	return run
-}
-
-func postRecord(ctx context.Context, client *http.Client, url string, body []byte) bool {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return false
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("athina-api-key", APIKey)
-	resp, err := client.Do(req)
-	if err != nil {
-		return false
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
 }
 
 // collectorRun sends the requests through the collector to the stand-in

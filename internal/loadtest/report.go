@@ -36,6 +36,8 @@ func WriteLoad(w io.Writer, machine string, o LoadOptions, r LoadResults) {
 		if run.CollectorCPU > 0 {
 			cpu = fmt.Sprintf("%.3f", run.CPUPer1k())
 			rss = fmt.Sprintf("%.0f MiB", mib(run.PeakRSS))
+		} else if run.ClientCPU > 0 {
+			cpu = fmt.Sprintf("(client) %.3f", run.ClientCPUPer1k())
 		}
 		fmt.Fprintf(w, "| %s | %s | %.0f | %d | %d | %d | %s | %s | %d | %.1f | %.1f |\n",
 			run.Name, run.Protocol, run.PerSecond(), run.Delivered, run.Lost, run.Duplicates, cpu, rss,
@@ -47,6 +49,11 @@ func WriteLoad(w io.Writer, machine string, o LoadOptions, r LoadResults) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "- CPU per span, athina / otlphttp: %.2f× (goal ≤ %.0f×: %s)\n", ratio, goalCPURatio,
 		verdict(ratio <= goalCPURatio))
+	if floor := r.Limit.ClientCPUPer1k(); floor > 0 {
+		fmt.Fprintf(w, "- CPU per record of the plain client alone (ready bodies, one POST each; no receiving, "+
+			"translating or queueing): %.3f s per 1k = %.2f× otlphttp's whole collector, %.0f%% of athina's\n",
+			floor, floor/r.OTLPHTTP.CPUPer1k(), 100*floor/r.Athina.CPUPer1k())
+	}
 	fmt.Fprintf(w, "- records/s, athina / plain client: %.0f%% (goal ≥ %.0f%%: %s)\n", 100*share,
 		100*goalRateShare, verdict(share >= goalRateShare))
 	fmt.Fprintf(w, "- records lost: %d, duplicates: %d (goal 0: %s)\n", r.Athina.Lost, r.Athina.Duplicates,

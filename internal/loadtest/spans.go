@@ -45,6 +45,9 @@ func spanID(i int) pcommon.SpanID {
 	return id
 }
 
+// RunID is the run id the generator was made with.
+func (s *Spans) RunID() uint64 { return binary.BigEndian.Uint64(s.run[:]) }
+
 // Ref is the external_reference_id of span i's record: <trace_id>-<span_id>.
 func (s *Spans) Ref(i int) string {
 	t, sp := s.traceID(i), spanID(i)

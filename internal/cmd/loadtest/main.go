@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -51,7 +52,24 @@ func main() {
 	drain := flag.Duration("drain", 3*time.Minute, "longest wait for the backlog after sending stops (backpressure mode)")
 	memLimit := flag.Int("memory-limit-mib", 0, "memory_limiter limit_mib (default 1024 for load, 320 for backpressure)")
 	spikeLimit := flag.Int("spike-limit-mib", 0, "memory_limiter spike_limit_mib (default a quarter of the limit)")
+	// -mode client is the plain client's own process, started by -mode load.
+	clientURL := flag.String("client-url", "", "internal: the plain client process's URL")
+	clientRun := flag.Uint64("client-run", 0, "internal: the plain client process's span run id")
+	clientEnd := flag.Int64("client-end", 0, "internal: the plain client process's span end time, Unix ns")
+	clientInFlight := flag.Int("client-inflight", 0, "internal: the plain client process's POSTs in flight")
+	clientCA := flag.String("client-ca", "", "internal: the plain client process's CA file")
 	flag.Parse()
+
+	if *mode == "client" {
+		res := loadtest.RunPlainClient(context.Background(), loadtest.ClientOptions{
+			URL: *clientURL, Run: *clientRun, End: time.Unix(0, *clientEnd), Spans: *spans,
+			BatchSpans: *batch, InFlight: *clientInFlight, CAFile: *clientCA,
+		})
+		if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
+			fail(err)
+		}
+		return
+	}
 
 	p := loadtest.Pipeline{
 		QueueSizer: "items", QueueSize: *queueSize, Block: *block, NumConsumers: *numConsumers,
