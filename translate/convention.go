@@ -47,7 +47,9 @@ type draft struct {
 
 	// system is the text of separately passed system instructions; it is
 	// prepended to the prompt at the end unless the prompt has its own.
-	system string
+	// systemLit, when set, is that text's canonical JSON literal, taken as
+	// the system message's content without encoding the text again.
+	system, systemLit string
 
 	keys   readerKeys  // the readers with attributes of theirs on the span
 	legacy legacyGenAI // readGenAI's find for readGenAIMessageEvents

@@ -225,7 +225,7 @@ func readGenAI(in spanInput, d *draft) {
 
 func readGenAIPrompt(a *genaiAttrs, d *draft) {
 	if d.system == "" && present(a.system) {
-		d.system = systemText(a.system)
+		d.system, d.systemLit = systemText(a.system)
 	}
 	if d.rec.Prompt == nil && present(a.input) {
 		d.setPromptFrom(a.input)
@@ -234,7 +234,8 @@ func readGenAIPrompt(a *genaiAttrs, d *draft) {
 
 // systemText returns the text of gen_ai.system_instructions: a list of
 // parts (JSON or structured) whose text parts are joined, or plain text.
-func systemText(v pcommon.Value) string {
+// A list of one text part in a canonical literal also gives the literal.
+func systemText(v pcommon.Value) (text, lit string) {
 	var parts []part
 	switch v.Type() {
 	case pcommon.ValueTypeSlice:
@@ -242,12 +243,31 @@ func systemText(v pcommon.Value) string {
 	case pcommon.ValueTypeStr:
 		data := contentJSON(str(v))
 		if len(data) == 0 || data[0] != '[' || !decodeWire(data, &parts, readParts) {
-			return data
+			return data, ""
 		}
 	default:
-		return str(v)
+		return str(v), ""
 	}
-	return joinText(parts)
+	text = joinText(parts)
+	if only := onlyText(parts); only != nil && text != "" {
+		lit = only.contentLit
+	}
+	return text, lit
+}
+
+// onlyText returns the one text part of parts, nil if there are more or
+// none.
+func onlyText(parts []part) *part {
+	var only *part
+	for i := range parts {
+		if partKind(&parts[i]) == kindText {
+			if only != nil {
+				return nil
+			}
+			only = &parts[i]
+		}
+	}
+	return only
 }
 
 func readGenAIResponse(a *genaiAttrs, d *draft) {

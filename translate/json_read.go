@@ -443,22 +443,16 @@ func unescape[T jsonText](b *strings.Builder, s T, i int) int {
 }
 
 // validUTF8 is utf8.Valid for either kind of text, without copying it.
+// The standard library's checks run several times faster than a loop
+// over decodeRune on text with some non-ASCII letters in it.
 func validUTF8[T jsonText](s T) bool {
-	for i := 0; i < len(s); {
-		switch {
-		case i+8 <= len(s) && load8(s, i)&highs == 0: // ASCII
-			i += 8
-		case s[i] < utf8.RuneSelf:
-			i++
-		default:
-			r, size := decodeRune(s, i)
-			if r == utf8.RuneError && size == 1 {
-				return false
-			}
-			i += size
-		}
+	switch v := any(s).(type) {
+	case string:
+		return utf8.ValidString(v)
+	case []byte:
+		return utf8.Valid(v)
 	}
-	return true
+	panic("unreachable")
 }
 
 // decodeRune decodes the rune at s[i]; converting at most 4 bytes to a

@@ -179,6 +179,10 @@ var literalTemplates = [][][2]string{
 		`{"role":"user","parts":[{"type":"input_text","content":$},{"type":"text","content":null}]}]`},
 		{"gen_ai.system_instructions", `[{"type":"text","content":$}]`}},
 	{{"gen_ai.input.messages", `{"role":"user","parts":[{"type":"text","content":"x","content":$}]}`}},
+	{{"gen_ai.system_instructions", `[{"type":"text","content":$}]`},
+		{"gen_ai.input.messages", `[{"role":"user","parts":[{"type":"text","content":"q"}]}]`}},
+	{{"gen_ai.system_instructions", `[{"type":"text","content":$},{"content":$}]`},
+		{"gen_ai.input.messages", `[{"role":"user","parts":[{"type":"text","content":"q"}]}]`}},
 	{{"ai.operationId", "ai.generateText.doGenerate"}, {"ai.model.id", "gpt-4o"},
 		{"ai.prompt.messages", `[{"role":"system","content":$},{"role":"user","content":[{"type":"text","text":$}]},` +
 			`{"role":"user","content":[{"type":"text","text":$},{"type":"text","text":"more"}]},` +

@@ -67,7 +67,7 @@ func (d *draft) absorb(w *draft, sole bool) {
 			r.Prompt = cloneMessages(from.Prompt)
 		}
 		if d.system == "" {
-			d.system = w.system
+			d.system, d.systemLit = w.system, w.systemLit
 		}
 	}
 	if sole && !d.responseSet && w.responseSet && !d.failed() {

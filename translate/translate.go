@@ -2,6 +2,7 @@ package translate
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -244,7 +245,7 @@ func (t *Translator) finish(in spanInput, d *draft) (Record, int) {
 	// still a model call worth its prompt and response.
 	r.LanguageModelID = firstString(d.model.val, UnknownModel)
 
-	r.Prompt = withSystem(r.Prompt, d.system)
+	r.Prompt = withSystem(r.Prompt, d.system, d.systemLit)
 	if r.Prompt == nil {
 		r.Prompt = []Message{}
 	}
@@ -285,7 +286,7 @@ func (t *Translator) tagsWith(span []string) []string {
 
 // withSystem prepends the system instructions as a system message unless
 // the prompt has a system (or developer) message already.
-func withSystem(prompt []Message, system string) []Message {
+func withSystem(prompt []Message, system, lit string) []Message {
 	if system == "" {
 		return prompt
 	}
@@ -294,7 +295,13 @@ func withSystem(prompt []Message, system string) []Message {
 			return prompt
 		}
 	}
-	return slices.Insert(prompt, 0, Message{Role: "system"}.withBuilt(jsonString(system)))
+	var content json.RawMessage
+	if lit != "" {
+		content = literalContent(lit)
+	} else {
+		content = jsonString(system)
+	}
+	return slices.Insert(prompt, 0, Message{Role: "system"}.withBuilt(content))
 }
 
 // lastUserText returns the text of the last user message: the user_query.

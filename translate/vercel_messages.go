@@ -321,11 +321,8 @@ func vercelToolChoice(s string) any {
 	if len(data) == 0 {
 		return nil
 	}
-	var c struct {
-		Type     anyText `json:"type"`
-		ToolName anyText `json:"toolName"`
-	}
-	if data[0] != '{' || !decodeJSON([]byte(data), &c) {
+	var c vercelChoice
+	if data[0] != '{' || !decodeWire(data, &c, readVercelChoice) {
 		return data
 	}
 	if c.Type == "tool" && c.ToolName != "" {

@@ -6,7 +6,7 @@ import (
 )
 
 // Purpose-built decoders for the wire shapes that carry message content
-// (wireMessage, part, wireToolCall, wireTool, vercelPart, textPart; the
+// (wireMessage, part, wireToolCall, wireTool, vercelPart, vercelChoice, textPart; the
 // Vercel messages are read by readVercelMessage). They replace json.Unmarshal on the hot path, where its
 // reflection and its second pass over the text cost more than a span's
 // own OTLP encoding, and they decode exactly as json.Unmarshal does into
@@ -349,4 +349,25 @@ func validJSON[T jsonText](data T) bool {
 	r := jsonReader[T]{data: data}
 	r.skipValue()
 	return r.atEnd()
+}
+
+// vercelChoice is ai.prompt.toolChoice: {type, toolName?}.
+type vercelChoice struct {
+	Type     anyText `json:"type"`
+	ToolName anyText `json:"toolName"`
+}
+
+var vercelChoiceFields = []string{"type", "toolName"}
+
+func readVercelChoice[T jsonText](r *jsonReader[T], c *vercelChoice) {
+	for ok := r.enterFields(); ok; ok = r.nextMember() {
+		switch fieldFor(r.key, vercelChoiceFields) {
+		case "type":
+			readText(r, &c.Type)
+		case "toolName":
+			readText(r, &c.ToolName)
+		default:
+			r.skipValue()
+		}
+	}
 }

@@ -95,6 +95,7 @@ func checkJSONText(t *testing.T, data []byte) {
 	checkVercelMessages(t, data)
 	checkDecoder(t, data, readVercelParts, readVercelParts)
 	checkDecoder(t, data, readTextParts, readTextParts)
+	checkDecoder(t, data, readVercelChoice, readVercelChoice)
 
 	valid := json.Valid(data)
 	require.Equal(t, valid, validJSON(data), "validates %q like json.Valid", data)
@@ -214,6 +215,7 @@ var wireCorners = []string{
 	`[{"role":"a","role":"b","partſ":[{"type":"text"}],"TOOL_CALLS":[{"function":{"NAME":"f"}}]}]`,
 	`[{"toolcallid":"x","toolCallID":"y","mimeType":"m","MIME_TYPE":"n"}]`,
 	`{"role":"user","unknown":{"deep":[1,{"x":null}]},"content":"c"}`,
+	`{"type":"tool","TOOLNAME":"f","toolName":{"n":1},"type":null}`,
 	"[{\"\xff\":1,\"r\xc3\":2,\"role\\u0000\":3}]",
 	// wrong types, null, repeated slices decoded into the capacity they leave
 	`[{"role":7,"name":true,"parts":"nope","content":{"a":1},"tool_calls":{}},null,3,"s",[]]`,
