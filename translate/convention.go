@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"slices"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
@@ -161,12 +163,14 @@ func (d *draft) options() *ModelOptions {
 // setExtra sets an extra model option unless it is set.
 func (d *draft) setExtra(key string, v any) {
 	o := d.options()
+	i, ok := o.ExtraOptions.find(key)
+	if ok {
+		return
+	}
 	if o.ExtraOptions == nil {
-		o.ExtraOptions = make(map[string]any, 4)
+		o.ExtraOptions = make(Attributes, 0, 4) // a span sets a few at most
 	}
-	if _, ok := o.ExtraOptions[key]; !ok {
-		o.ExtraOptions[key] = v
-	}
+	o.ExtraOptions = slices.Insert(o.ExtraOptions, i, attribute(key, v))
 }
 
 // setPrompt sets the prompt from decoded messages, or from text that was

@@ -115,8 +115,8 @@ func (d *draft) absorbOptions(o *ModelOptions) {
 	if mine.TopP == nil {
 		mine.TopP = clonePtr(o.TopP)
 	}
-	for k, v := range o.ExtraOptions {
-		d.setExtra(k, v)
+	for _, a := range o.ExtraOptions {
+		d.setExtra(a.Key, a.Value())
 	}
 }
 

@@ -162,7 +162,7 @@ func TestOpenInferenceContentsAndLegacyFunctionCall(t *testing.T) {
 	assert.Equal(t, "describe", rec.ToolCalls[0].Function.Name)
 	assert.Equal(t, int64(20), *rec.ModelOptions.MaxCompletionTokens, "max_completion_tokens comes first")
 	assert.Equal(t, []string{"\n"}, rec.ModelOptions.Stop)
-	assert.Equal(t, json.Number("12345678901234567"), rec.ModelOptions.ExtraOptions["seed"])
+	assert.Equal(t, json.Number("12345678901234567"), extra(t, rec, "seed"))
 }
 
 // TestIndexedPromptMatchesMessages holds indexedPrompt, which converts as
@@ -229,4 +229,13 @@ func TestPromptVariables(t *testing.T) {
 		}
 		assert.Equal(t, c.want, got, c.name)
 	}
+}
+
+// extra returns the record's extra option key.
+func extra(t *testing.T, rec Record, key string) any {
+	t.Helper()
+	require.NotNil(t, rec.ModelOptions)
+	v, ok := rec.ModelOptions.ExtraOptions.Get(key)
+	require.True(t, ok, "extra option %s", key)
+	return v
 }

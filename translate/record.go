@@ -103,5 +103,5 @@ type ModelOptions struct {
 	MaxCompletionTokens *int64         `json:"max_completion_tokens,omitempty"`
 	Stop                []string       `json:"stop,omitempty"`
 	TopP                *float64       `json:"top_p,omitempty"`
-	ExtraOptions        map[string]any `json:"extra_options,omitempty"`
+	ExtraOptions        Attributes     `json:"extra_options,omitempty"`
 }

@@ -153,7 +153,7 @@ func (o *ModelOptions) appendJSON(b []byte) []byte {
 	b = appendOptFloat(b, `,"top_p":`, o.TopP)
 	if len(o.ExtraOptions) > 0 {
 		b = append(b, `,"extra_options":`...)
-		b = appendMap(b, o.ExtraOptions)
+		b = o.ExtraOptions.appendJSON(b)
 	}
 	return closeObject(b, start)
 }

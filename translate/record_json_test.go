@@ -131,14 +131,14 @@ func TestAppendJSONEdgeCases(t *testing.T) {
 			{Role: "user", Content: json.RawMessage(`{}`)},
 		}},
 		"empty options": {ModelOptions: &ModelOptions{}},
-		"options": {ModelOptions: &ModelOptions{Stop: []string{"\n", "</s>"}, ExtraOptions: map[string]any{
+		"options": {ModelOptions: &ModelOptions{Stop: []string{"\n", "</s>"}, ExtraOptions: AttributesOf(map[string]any{
 			"tool_choice": map[string]any{"type": "function", "function": map[string]any{"name": "f"}},
 			"b":           true, "nil": nil, "bytes": []byte("\x00\xffhi"), "no bytes": []byte(nil), "list": []string(nil),
 			"any": []any(nil), "map": map[string]any(nil), "raw": json.RawMessage(` {"k" : 1} `),
 			"struct": struct {
 				A string `json:"a"`
 			}{"<&>"},
-		}}},
+		})}},
 		"tool parameters": {Tools: []Tool{
 			{Type: "function", Function: FunctionSpec{Name: "f", Parameters: json.RawMessage(`{ "type": "object" }`)}},
 			{Type: "function", Function: FunctionSpec{Name: "g", Parameters: json.RawMessage{}}},
