@@ -19,7 +19,7 @@ MDATAGEN         := $(TOOLS_DIR)/mdatagen-$(MDATAGEN_VERSION)
 COLLECTOR_SRC := builder-config.yaml go.mod go.sum \
 	$(shell find . -name '*.go' -not -name '*_test.go' -not -path './build/*' -not -path './.tools/*' 2>/dev/null)
 
-.PHONY: tools build demo test fuzz generate clean load load-backpressure
+.PHONY: tools build demo test fuzz generate clean load load-backpressure bench-ir
 
 tools: $(OCB_STAMP)
 
@@ -47,6 +47,11 @@ LOADTEST   := $(CURDIR)/build/loadtest/loadtest
 load: build
 	$(GO) build -o $(LOADTEST) ./internal/cmd/loadtest
 	$(LOADTEST) -mode load -bin $(OTELCOL_BIN) -out build/loadtest $(LOAD_FLAGS)
+
+# Instructions per span of the translation benchmarks, by valgrind: a
+# comparison between builds that the VM's speed does not move.
+bench-ir:
+	bash internal/benchir/run.sh
 
 load-backpressure: build
 	$(GO) build -o $(LOADTEST) ./internal/cmd/loadtest
