@@ -7,7 +7,9 @@
 # the ratio in time is BenchmarkPaired's.
 #
 # Each span's count is (Ir(2n) - Ir(n)) / n: the test binary's start-up
-# and the benchmark's first round cancel out.
+# and the benchmark's first round cancel out. The garbage collector is off
+# (GOGC=off): its work depends on timing and moved counts by a tenth from
+# run to run; allocation is counted, collection is not (B/op stands for it).
 set -euo pipefail
 
 n=${BENCH_IR_N:-1000}
@@ -20,7 +22,7 @@ go test -c -o "$bin" ./translate
 
 # ir WORK SPAN ITERATIONS prints the instructions of one run.
 ir() {
-	valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$bin" \
+	GOGC=off valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$bin" \
 		-test.run '^$' -test.bench "BenchmarkPerSpan/span=$2/work=$1\$" -test.benchtime "${3}x" -test.cpu 1 2>&1 |
 		awk '/I +refs:/ { gsub(",", "", $NF); print $NF }'
 }
