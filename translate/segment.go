@@ -167,16 +167,16 @@ func (s *segment) read(attrs pcommon.Map) {
 				s.offerTags(tagsOI, tagList(v.AsRaw()))
 			default:
 				if rest, ok := strings.CutPrefix(k, prefixTraceloopAssoc); ok {
-					s.putMeta(fromTraceloop, rest, v.AsRaw())
+					s.putMetaAttr(fromTraceloop, rest, v)
 				}
 			}
 		case 'a':
 			if rest, ok := strings.CutPrefix(k, prefixVercelMeta); ok {
-				s.putMeta(fromVercel, rest, v.AsRaw())
+				s.putMetaAttr(fromVercel, rest, v)
 			} else if rest, ok := strings.CutPrefix(k, prefixVercelContext); ok {
-				s.putMeta(fromVercel7, rest, v.AsRaw())
+				s.putMetaAttr(fromVercel7, rest, v)
 			} else if rest, ok := strings.CutPrefix(k, prefixVercelRuntime); ok {
-				s.putMeta(fromVercel7, rest, v.AsRaw())
+				s.putMetaAttr(fromVercel7, rest, v)
 			}
 		default:
 			switch k {
@@ -207,7 +207,7 @@ func (s *segment) readMetadata(v pcommon.Value) {
 	switch v.Type() {
 	case pcommon.ValueTypeMap:
 		for k, item := range v.Map().All() {
-			s.putMeta(fromOI, k, item.AsRaw())
+			s.putMetaAttr(fromOI, k, item)
 		}
 	case pcommon.ValueTypeStr:
 		// As json.Decoder with UseNumber (integers kept exact) decodes the
@@ -229,23 +229,45 @@ func (s *segment) readMetadata(v pcommon.Value) {
 // putMeta files one metadata entry: a key named like a record field fills
 // that field, anything else is kept for custom_attributes.
 func (s *segment) putMeta(from metaSource, key string, raw any) {
+	if key == "tags" {
+		s.offerTags(from.ranks().tags, tagList(raw))
+	} else if field, rank := s.metaField(from, key); field != nil {
+		field.offer(rank, rawText(raw))
+	} else {
+		s.keep(key, raw)
+	}
+}
+
+// putMetaAttr is putMeta for an attribute's value. A string, which most
+// are, goes to its field without the allocation AsRaw's boxing costs.
+func (s *segment) putMetaAttr(from metaSource, key string, v pcommon.Value) {
+	if v.Type() != pcommon.ValueTypeStr || key == "tags" {
+		s.putMeta(from, key, v.AsRaw())
+	} else if field, rank := s.metaField(from, key); field != nil {
+		field.offer(rank, rawText(str(v)))
+	} else {
+		s.keep(key, str(v))
+	}
+}
+
+// metaField returns the segmentation field a metadata key of from names
+// and the rank from's value has there; nil for a key that is kept as a
+// custom attribute.
+func (s *segment) metaField(from metaSource, key string) (*ranked, uint8) {
 	src := from.ranks()
 	switch key {
 	case "session_id", "sessionId":
-		s.session.offer(src.session, rawText(raw))
+		return &s.session, src.session
 	case "user_id", "userId":
-		s.user.offer(src.user, rawText(raw))
+		return &s.user, src.user
 	case "customer_id", "customerId", "tenant_id", "tenantId":
-		s.customer.offer(src.customer, rawText(raw))
+		return &s.customer, src.customer
 	case "environment", "env":
-		s.environment.offer(src.environment, rawText(raw))
+		return &s.environment, src.environment
 	case "prompt_slug", "promptSlug":
-		s.promptSlug.offer(src.promptSlug, rawText(raw))
-	case "tags":
-		s.offerTags(src.tags, tagList(raw))
-	default:
-		s.keep(key, raw)
+		return &s.promptSlug, src.promptSlug
 	}
+	return nil, 0
 }
 
 // keep keeps a metadata entry for custom_attributes; the first value of a
