@@ -249,3 +249,30 @@ func (d *draft) setFinishReasons(reasons []string) {
 	}
 	d.setCustom("finish_reasons", reasons)
 }
+
+// setFinishReason is setFinishReasons for the one reason most calls have.
+func (d *draft) setFinishReason(r string) {
+	if r == "" {
+		return
+	}
+	switch r = finishReason(r); r {
+	case "stop":
+		d.setCustom("finish_reasons", reasonsStop)
+	case "length":
+		d.setCustom("finish_reasons", reasonsLength)
+	case "tool_calls":
+		d.setCustom("finish_reasons", reasonsToolCalls)
+	default:
+		d.setCustom("finish_reasons", []string{r})
+	}
+}
+
+// The lists of the common single finish reasons, made and put in an
+// interface once: records share them, which holds because no step writes
+// a custom attribute's value in place (redaction and truncation replace
+// values); a list of its own cost a record two allocations.
+var (
+	reasonsStop      any = []string{"stop"}
+	reasonsLength    any = []string{"length"}
+	reasonsToolCalls any = []string{"tool_calls"}
+)

@@ -271,7 +271,6 @@ func onlyText(parts []part) *part {
 }
 
 func readGenAIResponse(a *genaiAttrs, d *draft) {
-	finishes := stringsValue(a.finishes)
 	var msgs []wireMessage
 	if !d.responseSet && present(a.output) {
 		var text string
@@ -279,6 +278,11 @@ func readGenAIResponse(a *genaiAttrs, d *draft) {
 		d.setResponse(msgs, text)
 	}
 
+	if r, ok := onlyString(a.finishes); ok {
+		d.setFinishReason(r)
+		return
+	}
+	finishes := stringsValue(a.finishes)
 	if len(finishes) == 0 {
 		for i := range msgs {
 			if r := msgs[i].choice().FinishReason; r != "" {

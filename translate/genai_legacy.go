@@ -99,7 +99,7 @@ func readGenAIMessageEvents(in spanInput, d *draft) {
 	if choice != nil && !d.responseSet {
 		d.setResponse([]wireMessage{*choice}, "")
 		if r := choice.choice().FinishReason; r != "" {
-			d.setFinishReasons([]string{string(r)})
+			d.setFinishReason(string(r))
 		}
 	}
 }

@@ -45,6 +45,9 @@ func TestContentIsNeverWrittenInPlace(t *testing.T) {
 		}
 	}
 	require.Greater(t, n, 50, "records made")
+	// So must the finish-reason lists records share.
+	require.Equal(t, []any{[]string{"stop"}, []string{"length"}, []string{"tool_calls"}},
+		[]any{reasonsStop, reasonsLength, reasonsToolCalls})
 }
 
 // readOnlyStrings moves the string values of td's span and event

@@ -130,7 +130,7 @@ func readOpenInference(in spanInput, d *draft) {
 	} else {
 		readOIContent(*input, *output, *prompts, *choices, d)
 		if r := str(finish); r != "" {
-			d.setFinishReasons([]string{r})
+			d.setFinishReason(r)
 		}
 	}
 	if d.rec.Tools == nil && len(*tools) > 0 {

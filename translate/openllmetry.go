@@ -156,16 +156,20 @@ func readOpenLLMetry(in spanInput, d *draft) {
 		if !d.responseSet {
 			d.setResponse(choices, "")
 		}
-		var reasons []string
-		for i := range choices {
-			if r := choices[i].FinishReason; r != "" {
-				reasons = append(reasons, string(r))
+		if len(choices) == 1 {
+			d.setFinishReason(string(choices[0].FinishReason))
+		} else {
+			var reasons []string
+			for i := range choices {
+				if r := choices[i].FinishReason; r != "" {
+					reasons = append(reasons, string(r))
+				}
 			}
+			d.setFinishReasons(reasons)
 		}
-		d.setFinishReasons(reasons)
 	}
 	if r := str(finish); r != "" {
-		d.setFinishReasons([]string{r})
+		d.setFinishReason(r)
 	}
 	if d.rec.Tools == nil && len(*functions) > 0 {
 		d.rec.Tools = indexedFunctions(*functions)

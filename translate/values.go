@@ -134,6 +134,16 @@ func numberValue(v pcommon.Value) (any, bool) {
 	return nil, false
 }
 
+// onlyString returns the text of a one-item list, as stringsValue would
+// return it, without making the list.
+func onlyString(v pcommon.Value) (string, bool) {
+	if !present(v) || v.Type() != pcommon.ValueTypeSlice || v.Slice().Len() != 1 {
+		return "", false
+	}
+	s := str(v.Slice().At(0))
+	return s, s != ""
+}
+
 // stringsValue coerces v to a string list: a slice of scalars, a JSON array
 // in a string, or a single string as a one-element list. Empty items are
 // dropped; nil means nothing usable.

@@ -212,7 +212,7 @@ func readVercel(in spanInput, d *draft) {
 		}
 	}
 	if r := str(a.finish); r != "" {
-		d.setFinishReasons([]string{r})
+		d.setFinishReason(r)
 	}
 	if d.rec.Tools == nil && present(a.tools) {
 		d.rec.Tools = readTools(a.tools)
