@@ -99,9 +99,9 @@ type FunctionSpec struct {
 
 // ModelOptions are the request parameters the call was made with.
 type ModelOptions struct {
-	Temperature         *float64       `json:"temperature,omitempty"`
-	MaxCompletionTokens *int64         `json:"max_completion_tokens,omitempty"`
-	Stop                []string       `json:"stop,omitempty"`
-	TopP                *float64       `json:"top_p,omitempty"`
-	ExtraOptions        Attributes     `json:"extra_options,omitempty"`
+	Temperature         *float64   `json:"temperature,omitempty"`
+	MaxCompletionTokens *int64     `json:"max_completion_tokens,omitempty"`
+	Stop                []string   `json:"stop,omitempty"`
+	TopP                *float64   `json:"top_p,omitempty"`
+	ExtraOptions        Attributes `json:"extra_options,omitempty"`
 }
