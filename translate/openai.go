@@ -331,7 +331,7 @@ func contentText(raw json.RawMessage) string {
 	}
 	switch raw[0] {
 	case '"':
-		if s, err := unquote(raw); err == nil {
+		if s, err := unquote([]byte(raw)); err == nil {
 			return s
 		}
 	case '[':

@@ -70,7 +70,7 @@ func truncateContent(c json.RawMessage, limit int) (json.RawMessage, bool) {
 	}
 	switch c[0] {
 	case '"':
-		s, err := unquote(c)
+		s, err := unquote([]byte(c))
 		if err != nil {
 			return c, false
 		}

@@ -215,9 +215,20 @@ func (t *anyText) UnmarshalJSON(data []byte) error {
 	return err
 }
 
+// jsonValue is a JSON value kept as its text, as json.RawMessage keeps
+// it, but in a string: decoded from a string, it shares the string's
+// bytes instead of copying them.
+type jsonValue string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *jsonValue) UnmarshalJSON(data []byte) error {
+	*v = jsonValue(data)
+	return nil
+}
+
 // unquote decodes a JSON string. Names and roles that recur in every
 // message are returned without allocating.
-func unquote(data []byte) (string, error) {
+func unquote[T jsonText](data T) (string, error) {
 	switch string(data) {
 	case `"text"`:
 		return "text", nil
@@ -240,7 +251,7 @@ func unquote(data []byte) (string, error) {
 	case `"stop"`:
 		return "stop", nil
 	}
-	r := jsonReader[[]byte]{data: data}
+	r := jsonReader[T]{data: data}
 	lit, escaped := r.str()
 	if !r.atEnd() {
 		return "", errors.New("translate: not a JSON string")

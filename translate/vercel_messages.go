@@ -34,8 +34,8 @@ func (p *vercelPart) text() anyText { return textOf(p.Text, p.textLit) }
 // vercelOutput is a v5+ tool result: {type: text|json|error-text|
 // error-json|content, value}.
 type vercelOutput struct {
-	Type  anyText         `json:"type"`
-	Value json.RawMessage `json:"value"`
+	Type  anyText   `json:"type"`
+	Value jsonValue `json:"value"`
 }
 
 // vercelPrompt converts ai.prompt.messages to OpenAI messages (spec S.6),
@@ -116,7 +116,7 @@ func vercelCallPrompt(s, system string) ([]Message, string) {
 	case len(p.Prompt) > 0 && p.Prompt[0] == '[':
 		return vercelPrompt(string(p.Prompt)), system
 	case len(p.Prompt) > 0 && p.Prompt[0] == '"':
-		text, _ := unquote(p.Prompt)
+		text, _ := unquote([]byte(p.Prompt))
 		return userMessages([]string{text}), system
 	}
 	return nil, system
@@ -167,12 +167,13 @@ func appendVercel(out []Message, rawRole anyText, content string, listed bool, s
 				Function: FunctionCall{Name: string(p.ToolName), Arguments: arguments(firstText(p.Input, p.Args))},
 			})
 		case "tool-result":
-			result := Message{Role: "tool", ToolCallID: string(p.ToolCallID)}
-			results = append(results, result.withBuilt(jsonString(p.resultText())))
+			result := Message{Role: "tool", ToolCallID: string(p.ToolCallID)}.withBuilt(jsonString(p.resultText()))
+			if role == "assistant" {
+				results = append(results, result)
+			} else {
+				out = append(out, result) // before the message, as a list of its own would go
+			}
 		}
-	}
-	if role != "assistant" {
-		out = append(out, results...)
 	}
 	if texts > 0 || media > 0 || calls != nil {
 		msg := Message{Role: role, ToolCalls: calls}
@@ -219,7 +220,7 @@ func (p *vercelPart) resultText() string {
 	if p.Output == nil {
 		return string(p.Result)
 	}
-	value := rawJSON(p.Output.Value)
+	value := rawJSONText(string(p.Output.Value))
 	switch p.Output.Type {
 	case "text", "error-text":
 		if len(value) > 0 && value[0] == '"' {
@@ -227,11 +228,11 @@ func (p *vercelPart) resultText() string {
 			return s
 		}
 	case "content":
-		if s := contentText(value); s != "" {
+		if s := contentText(json.RawMessage(value)); s != "" {
 			return s
 		}
 	}
-	return string(value)
+	return value
 }
 
 // vercelContentParts builds an OpenAI content-part array from text, image

@@ -89,6 +89,11 @@ func readRaw[T jsonText](r *jsonReader[T], m *json.RawMessage) {
 	*m = append((*m)[:0], r.skipValue()...)
 }
 
+// readValue reads any value into v as jsonValue.UnmarshalJSON does.
+func readValue[T jsonText](r *jsonReader[T], v *jsonValue) {
+	*v = jsonValue(r.skipValue())
+}
+
 // readSlice reads an array into *s, each element with read. Like
 // encoding/json it reuses the elements *s holds within its capacity, makes
 // an empty array a non-nil empty slice and null a nil one.
@@ -318,7 +323,7 @@ func readVercelOutput[T jsonText](r *jsonReader[T], o *vercelOutput) {
 		case "type":
 			readText(r, &o.Type)
 		case "value":
-			readRaw(r, &o.Value)
+			readValue(r, &o.Value)
 		default:
 			r.skipValue()
 		}
