@@ -167,7 +167,7 @@ func appendVercel(out []Message, rawRole anyText, content string, listed bool, s
 				Function: FunctionCall{Name: string(p.ToolName), Arguments: arguments(firstText(p.Input, p.Args))},
 			})
 		case "tool-result":
-			result := Message{Role: "tool", ToolCallID: string(p.ToolCallID)}.withBuilt(jsonString(p.resultText()))
+			result := Message{Role: "tool", ToolCallID: string(p.ToolCallID)}.withBuilt(jsonTextString(p.resultText()))
 			if role == "assistant" {
 				results = append(results, result)
 			} else {
