@@ -2,6 +2,7 @@ package translate
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 )
 
@@ -23,7 +24,7 @@ type vercelPart struct {
 	Args       anyText       `json:"args"`
 	Input      anyText       `json:"input"`
 	Result     anyText       `json:"result"`
-	Output     *vercelOutput `json:"output"`
+	Output     vercelOutput  `json:"output"`
 
 	textLit string
 }
@@ -32,10 +33,29 @@ type vercelPart struct {
 func (p *vercelPart) text() anyText { return textOf(p.Text, p.textLit) }
 
 // vercelOutput is a v5+ tool result: {type: text|json|error-text|
-// error-json|content, value}.
+// error-json|content, value}. It is held in the part, not behind a
+// pointer (an allocation per tool result), and set says whether a pointer
+// would be non-nil: the output was there and not null.
 type vercelOutput struct {
 	Type  anyText   `json:"type"`
 	Value jsonValue `json:"value"`
+	set   bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler as json.Unmarshal decodes into
+// a *vercelOutput: null clears it, any other value sets it, an object's
+// fields are decoded into it and a value of another type leaves them.
+func (o *vercelOutput) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		*o = vercelOutput{}
+		return nil
+	}
+	o.set = true
+	type fields vercelOutput // without this method
+	if !decodeJSON(data, (*fields)(o)) {
+		return errors.New("translate: invalid tool output")
+	}
+	return nil
 }
 
 // vercelPrompt converts ai.prompt.messages to OpenAI messages (spec S.6),
@@ -217,7 +237,7 @@ func joinVercelText(parts []vercelPart, texts int) string {
 // resultText is a tool result as message content: text as it is, JSON
 // values as their JSON text, the text parts of a content result.
 func (p *vercelPart) resultText() string {
-	if p.Output == nil {
+	if !p.Output.set {
 		return string(p.Result)
 	}
 	value := rawJSONText(string(p.Output.Value))

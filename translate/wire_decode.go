@@ -304,7 +304,7 @@ func readVercelPart[T jsonText](r *jsonReader[T], p *vercelPart) {
 		case "result":
 			readText(r, &p.Result)
 		case "output":
-			readPointer(r, &p.Output, readVercelOutput[T])
+			readVercelOutput(r, &p.Output)
 		default:
 			r.skipValue()
 		}
@@ -318,6 +318,12 @@ func readVercelParts[T jsonText](r *jsonReader[T], s *[]vercelPart) {
 var vercelOutputFields = []string{"type", "value"}
 
 func readVercelOutput[T jsonText](r *jsonReader[T], o *vercelOutput) {
+	if r.peek() == 'n' {
+		r.skipValue()
+		*o = vercelOutput{}
+		return
+	}
+	o.set = true
 	for ok := r.enterFields(); ok; ok = r.nextMember() {
 		switch fieldFor(r.key, vercelOutputFields) {
 		case "type":

@@ -216,6 +216,9 @@ var wireCorners = []string{
 	`[{"toolcallid":"x","toolCallID":"y","mimeType":"m","MIME_TYPE":"n"}]`,
 	`{"role":"user","unknown":{"deep":[1,{"x":null}]},"content":"c"}`,
 	`{"type":"tool","TOOLNAME":"f","toolName":{"n":1},"type":null}`,
+	`[{"type":"tool-result","result":"r","output":null},{"output":"x","result":"r"},{"output":7}]`,
+	`[{"output":{"type":"json","value":{"a":[1,"b"]}},"output":{"type":"text"}},{"output":{"value":1},"output":null}]`,
+	`[{"OUTPUT":{"Value":" x ","TYPE":"error-text","other":[]}},{"output":[{"type":"text"}]}]`,
 	"[{\"\xff\":1,\"r\xc3\":2,\"role\\u0000\":3}]",
 	// wrong types, null, repeated slices decoded into the capacity they leave
 	`[{"role":7,"name":true,"parts":"nope","content":{"a":1},"tool_calls":{}},null,3,"s",[]]`,
