@@ -55,10 +55,16 @@ func readTools(v pcommon.Value) []Tool {
 	}
 
 	var tools []Tool
+	if len(defs) > 1 {
+		tools = make([]Tool, 0, len(defs))
+	}
 	for i := range defs {
 		if t, ok := defs[i].openAI(); ok {
 			tools = append(tools, t)
 		}
+	}
+	if len(tools) == 0 {
+		return nil // definitions without a name are no tools
 	}
 	return tools
 }
