@@ -152,7 +152,9 @@ func readOpenLLMetry(in spanInput, d *draft) {
 		d.rec.Prompt = indexedPrompt(*prompt)
 	}
 	if len(*completion) > 0 {
-		choices := indexedMessages(*completion)
+		// Most calls have one choice, which then needs no list on the heap.
+		var one [1]wireMessage
+		choices := appendIndexedMessages(one[:0], *completion)
 		if !d.responseSet {
 			d.setResponse(choices, "")
 		}
@@ -176,10 +178,9 @@ func readOpenLLMetry(in spanInput, d *draft) {
 	}
 }
 
-// indexedMessages rebuilds the messages of gen_ai.prompt.<N>.* or
-// gen_ai.completion.<N>.*, in index order; gaps are skipped.
-func indexedMessages(l flatList) []wireMessage {
-	msgs := make([]wireMessage, 0, l.count())
+// appendIndexedMessages appends the messages of gen_ai.prompt.<N>.* or
+// gen_ai.completion.<N>.* to msgs, in index order; gaps are skipped.
+func appendIndexedMessages(msgs []wireMessage, l flatList) []wireMessage {
 	for _, item := range l.groups() {
 		var m wireMessage
 		if m.readIndexed(item, nil) {
@@ -190,7 +191,7 @@ func indexedMessages(l flatList) []wireMessage {
 }
 
 // indexedPrompt converts the messages of gen_ai.prompt.<N>.* to the
-// prompt as promptOf(indexedMessages(l), "") does, one message at a time
+// prompt as promptOf(appendIndexedMessages(nil, l), "") does, one message at a time
 // and with all their texts written into one array: a long conversation
 // costs neither a list of decoded messages nor an allocation per text.
 func indexedPrompt(l flatList) []Message {

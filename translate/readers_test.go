@@ -190,7 +190,7 @@ func TestIndexedPromptMatchesMessages(t *testing.T) {
 		for k, v := range m.All() {
 			l.add(k, keyOLLPrompt, v)
 		}
-		want := Record{Prompt: promptOf(indexedMessages(l), "")}
+		want := Record{Prompt: promptOf(appendIndexedMessages(nil, l), "")}
 		got := Record{Prompt: indexedPrompt(l)}
 		require.Equal(t, want.Prompt == nil, got.Prompt == nil, name)
 		require.JSONEq(t, string(want.AppendJSON(nil)), string(got.AppendJSON(nil)), name)
