@@ -12,19 +12,19 @@ import (
 // mimeType (v4) / mediaType (v5+). Text and textLit are one field, read
 // by readTextLit (see part.Content).
 type vercelPart struct {
-	Type       anyText       `json:"type"`
-	Text       anyText       `json:"text"`
-	Image      anyText       `json:"image"`
-	Data       anyText       `json:"data"`
-	MimeType   anyText       `json:"mimeType"`
-	MediaType  anyText       `json:"mediaType"`
-	Filename   anyText       `json:"filename"`
-	ToolCallID anyText       `json:"toolCallId"`
-	ToolName   anyText       `json:"toolName"`
-	Args       anyText       `json:"args"`
-	Input      anyText       `json:"input"`
-	Result     anyText       `json:"result"`
-	Output     vercelOutput  `json:"output"`
+	Type       anyText      `json:"type"`
+	Text       anyText      `json:"text"`
+	Image      anyText      `json:"image"`
+	Data       anyText      `json:"data"`
+	MimeType   anyText      `json:"mimeType"`
+	MediaType  anyText      `json:"mediaType"`
+	Filename   anyText      `json:"filename"`
+	ToolCallID anyText      `json:"toolCallId"`
+	ToolName   anyText      `json:"toolName"`
+	Args       anyText      `json:"args"`
+	Input      anyText      `json:"input"`
+	Result     anyText      `json:"result"`
+	Output     vercelOutput `json:"output"`
 
 	textLit string
 }
