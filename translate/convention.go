@@ -69,12 +69,15 @@ type draft struct {
 	attrs [16]Attribute
 
 	// ints, floats and opts hold what the record's pointer fields point
-	// at, for the same reason: token counts, cost and model options.
+	// at, for the same reason: token counts, cost and model options, and
+	// extra the first extra option (one more would take the draft, with
+	// its malloc header, past its size class of 1,792 bytes).
 	ints   [4]int64
 	floats [3]float64
 	nInts  uint8
 	nFloat uint8
 	opts   ModelOptions
+	extra  [1]Attribute
 }
 
 // setCustom sets custom attribute key unless it is set or v is empty.
@@ -167,8 +170,8 @@ func (d *draft) setExtra(key string, v any) {
 	if ok {
 		return
 	}
-	if o.ExtraOptions == nil {
-		o.ExtraOptions = make(Attributes, 0, 4) // a span sets a few at most
+	if o.ExtraOptions == nil && o == &d.opts {
+		o.ExtraOptions = d.extra[:0]
 	}
 	o.ExtraOptions = slices.Insert(o.ExtraOptions, i, attribute(key, v))
 }
