@@ -101,3 +101,14 @@ func textNotEmpty(t anyText, lit string) bool { return t != "" || len(lit) > len
 func literalContent(lit string) json.RawMessage {
 	return unsafe.Slice(unsafe.StringData(lit), len(lit))
 }
+
+// text returns the text of c when c is a JSON string that b marked. Content
+// this package wrote is never written again (see literalContent), so the
+// text may share its bytes: without escapes, it costs no copy.
+func (b builtMark) text(c []byte) (string, bool) {
+	if !b.is(c) || c[0] != '"' {
+		return "", false
+	}
+	s, err := unquote(unsafe.String(&c[0], len(c)))
+	return s, err == nil
+}

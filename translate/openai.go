@@ -3,7 +3,6 @@ package translate
 import (
 	"encoding/json"
 	"strings"
-	"unsafe"
 )
 
 // This file turns the messages producers write (wireMessage, read in
@@ -321,13 +320,8 @@ func responseOf(m *wireMessage) (text string, calls []ToolCall) {
 		}
 		return joinText(m.Parts), calls
 	}
-	if m.built.is(m.Content) && m.Content[0] == '"' {
-		// Content this package wrote is never written again (see
-		// literalContent), so the text may share its bytes: without
-		// escapes, the response costs no copy.
-		if s, err := unquote(unsafe.String(&m.Content[0], len(m.Content))); err == nil {
-			return s, toolCalls(m.ToolCalls)
-		}
+	if s, ok := m.built.text(m.Content); ok {
+		return s, toolCalls(m.ToolCalls)
 	}
 	return contentText(rawJSON(m.Content)), toolCalls(m.ToolCalls)
 }

@@ -308,6 +308,9 @@ func withSystem(prompt []Message, system, lit string) []Message {
 func lastUserText(prompt []Message) string {
 	for i := len(prompt) - 1; i >= 0; i-- {
 		if prompt[i].Role == "user" {
+			if s, ok := prompt[i].built.text(prompt[i].Content); ok {
+				return s
+			}
 			return contentText(prompt[i].Content)
 		}
 	}
