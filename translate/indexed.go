@@ -125,13 +125,18 @@ func (l flatList) sub(prefix string) flatList {
 // the items of l under key hold: a conversation's texts in one array
 // instead of one each.
 func arenaFor(l flatList, key string) textArena {
+	return newTextArena(l.textSize(key))
+}
+
+// textSize returns the length of the texts the items of l under key hold.
+func (l flatList) textSize(key string) int {
 	n := 0
 	for i := range l {
 		if l[i].rest == key {
 			n += len(str(l[i].v))
 		}
 	}
-	return newTextArena(n)
+	return n
 }
 
 // flatLists are the lists one reader collects a span's indexed attributes

@@ -148,13 +148,22 @@ func readOpenLLMetry(in spanInput, d *draft) {
 	}
 	d.setTokens(pcommon.Value{}, pcommon.Value{}, total)
 
-	if d.rec.Prompt == nil && len(*prompt) > 0 {
-		d.rec.Prompt = indexedPrompt(*prompt)
+	readPrompt := d.rec.Prompt == nil && len(*prompt) > 0
+	var arena textArena // the texts of prompt and completion, in one array
+	if readPrompt || len(*completion) > 0 {
+		n := completion.textSize("content")
+		if readPrompt {
+			n += prompt.textSize("content")
+		}
+		arena = newTextArena(n)
+	}
+	if readPrompt {
+		d.rec.Prompt = indexedPrompt(*prompt, &arena)
 	}
 	if len(*completion) > 0 {
 		// Most calls have one choice, which then needs no list on the heap.
 		var one [1]wireMessage
-		choices := appendIndexedMessages(one[:0], *completion)
+		choices := appendIndexedMessages(one[:0], *completion, &arena)
 		if !d.responseSet {
 			d.setResponse(choices, "")
 		}
@@ -179,11 +188,12 @@ func readOpenLLMetry(in spanInput, d *draft) {
 }
 
 // appendIndexedMessages appends the messages of gen_ai.prompt.<N>.* or
-// gen_ai.completion.<N>.* to msgs, in index order; gaps are skipped.
-func appendIndexedMessages(msgs []wireMessage, l flatList) []wireMessage {
+// gen_ai.completion.<N>.* to msgs, in index order; gaps are skipped. Their
+// texts are written into arena, or each into its own array when arena is nil.
+func appendIndexedMessages(msgs []wireMessage, l flatList, arena *textArena) []wireMessage {
 	for _, item := range l.groups() {
 		var m wireMessage
-		if m.readIndexed(item, nil) {
+		if m.readIndexed(item, arena) {
 			msgs = append(msgs, m)
 		}
 	}
@@ -191,18 +201,18 @@ func appendIndexedMessages(msgs []wireMessage, l flatList) []wireMessage {
 }
 
 // indexedPrompt converts the messages of gen_ai.prompt.<N>.* to the
-// prompt as promptOf(appendIndexedMessages(nil, l), "") does, one message at a time
-// and with all their texts written into one array: a long conversation
-// costs neither a list of decoded messages nor an allocation per text.
-func indexedPrompt(l flatList) []Message {
-	arena := arenaFor(l, "content")
+// prompt as promptOf(appendIndexedMessages(nil, l, nil), "") does, one
+// message at a time and with all their texts written into arena: a long
+// conversation costs neither a list of decoded messages nor an allocation
+// per text.
+func indexedPrompt(l flatList, arena *textArena) []Message {
 	var (
 		prompt []Message
 		m      wireMessage
 	)
 	for _, item := range l.groups() {
 		m.reset()
-		if !m.readIndexed(item, &arena) {
+		if !m.readIndexed(item, arena) {
 			continue
 		}
 		if prompt == nil {

@@ -190,8 +190,9 @@ func TestIndexedPromptMatchesMessages(t *testing.T) {
 		for k, v := range m.All() {
 			l.add(k, keyOLLPrompt, v)
 		}
-		want := Record{Prompt: promptOf(appendIndexedMessages(nil, l), "")}
-		got := Record{Prompt: indexedPrompt(l)}
+		want := Record{Prompt: promptOf(appendIndexedMessages(nil, l, nil), "")}
+		var arena textArena // empty: every text makes it grow
+		got := Record{Prompt: indexedPrompt(l, &arena)}
 		require.Equal(t, want.Prompt == nil, got.Prompt == nil, name)
 		require.JSONEq(t, string(want.AppendJSON(nil)), string(got.AppendJSON(nil)), name)
 		require.Equal(t, string(want.AppendJSON(nil)), string(got.AppendJSON(nil)), name)
