@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"encoding/json"
 	"unsafe"
 )
@@ -104,10 +105,14 @@ func literalContent(lit string) json.RawMessage {
 
 // text returns the text of c when c is a JSON string that b marked. Content
 // this package wrote is never written again (see literalContent), so the
-// text may share its bytes: without escapes, it costs no copy.
+// text may share its bytes; and it is canonical, so without a backslash it
+// holds no escape and its text is what lies between the quotes.
 func (b builtMark) text(c []byte) (string, bool) {
 	if !b.is(c) || c[0] != '"' {
 		return "", false
+	}
+	if bytes.IndexByte(c, '\\') < 0 {
+		return unsafe.String(unsafe.SliceData(c[1:]), len(c)-2), true
 	}
 	s, err := unquote(unsafe.String(&c[0], len(c)))
 	return s, err == nil
