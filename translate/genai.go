@@ -271,26 +271,57 @@ func onlyText(parts []part) *part {
 }
 
 func readGenAIResponse(a *genaiAttrs, d *draft) {
-	var msgs []wireMessage
+	one, onlyOne := onlyString(a.finishes)
+	var finishes []string
+	if !onlyOne {
+		finishes = stringsValue(a.finishes)
+	}
+	// Without gen_ai.response.finish_reasons, the output messages' own.
+	fromOutput := !onlyOne && len(finishes) == 0
 	if !d.responseSet && present(a.output) {
-		var text string
-		msgs, text = readMessages(a.output)
-		d.setResponse(msgs, text)
-	}
-
-	if r, ok := onlyString(a.finishes); ok {
-		d.setFinishReason(r)
-		return
-	}
-	finishes := stringsValue(a.finishes)
-	if len(finishes) == 0 {
-		for i := range msgs {
-			if r := msgs[i].choice().FinishReason; r != "" {
-				finishes = append(finishes, string(r))
+		out := readOutput(a.output, fromOutput)
+		d.setOutput(&out)
+		if fromOutput {
+			finishes = out.more
+			if out.more == nil && out.first != "" {
+				one, onlyOne = out.first, true
 			}
 		}
 	}
+	if onlyOne {
+		d.setFinishReason(one)
+		return
+	}
 	d.setFinishReasons(finishes)
+}
+
+// readOutput reads an output message list attribute: what setResponse
+// takes from readMessages(v), and the messages' finish reasons when
+// reasons is true. A JSON list is read one message at a time.
+func readOutput(v pcommon.Value, reasons bool) output {
+	if v.Type() == pcommon.ValueTypeStr {
+		if data := contentJSON(str(v)); data != "" && data[0] == '[' {
+			if out, ok := outputOfList(data, reasons); ok {
+				return out
+			}
+		}
+	}
+	var out output
+	msgs, text := readMessages(v)
+	switch {
+	case len(msgs) > 0:
+		out.message = true
+		out.response, out.calls = responseOf(&msgs[0])
+	case text != "":
+		out.response = text
+	}
+	for i := range msgs {
+		if !reasons {
+			break
+		}
+		out.addReason(string(msgs[i].choice().FinishReason))
+	}
+	return out
 }
 
 // finishReason maps a finish reason to OpenAI's (spec S.5).

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"encoding/json"
+	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -159,11 +160,12 @@ func readPrompt(v pcommon.Value) []Message {
 // false when data is no JSON. A list with elements gives a non-nil prompt,
 // even when no element is a message, as promptOf does.
 func promptOfList(data string) (prompt []Message, ok bool) {
-	r := jsonReader[string]{data: data}
-	var m wireMessage
+	sc := takeListScratch(data)
+	defer sc.release()
+	r, m := &sc.r, &sc.m
 	for more := r.enterArray(); more; more = r.nextElement() {
 		m.reset()
-		readWireMessage(&r, &m)
+		readWireMessage(r, m)
 		if prompt == nil {
 			// Guessed from the size (messages take well over 128 bytes
 			// of JSON each), which saves growing the prompt of a long
@@ -171,12 +173,100 @@ func promptOfList(data string) (prompt []Message, ok bool) {
 			// to count them; past 64, append grows it.
 			prompt = make([]Message, 0, min(len(data)/128+2, 64))
 		}
-		prompt = appendOpenAI(prompt, &m, "user")
+		prompt = appendOpenAI(prompt, m, "user")
 	}
 	if !r.atEnd() {
 		return nil, false
 	}
 	return prompt, true
+}
+
+// outputOfList reads the JSON output message list data as readOutput
+// reads what decodeMessages(data) returns, one message at a time. ok is
+// false when data is no JSON, and out is then empty.
+func outputOfList(data string, reasons bool) (out output, ok bool) {
+	sc := takeListScratch(data)
+	defer sc.release()
+	r, m := &sc.r, &sc.m
+	for more := r.enterArray(); more; more = r.nextElement() {
+		m.reset()
+		readWireMessage(r, m)
+		if !out.message {
+			out.message = true
+			out.response, out.calls = responseOf(m)
+		}
+		if reasons {
+			out.addReason(string(m.choice().FinishReason))
+		}
+	}
+	if !r.atEnd() {
+		return output{}, false
+	}
+	return out, true
+}
+
+// output is what an output message list gives the record.
+type output struct {
+	message  bool // response and calls are the first message's
+	response string
+	calls    []ToolCall
+	first    string   // the first finish reason
+	more     []string // all finish reasons, when there are several
+}
+
+// addReason adds a non-empty finish reason; one needs no list of its own.
+func (o *output) addReason(r string) {
+	switch {
+	case r == "":
+	case o.first == "":
+		o.first = r
+	case o.more == nil:
+		o.more = []string{o.first, r}
+	default:
+		o.more = append(o.more, r)
+	}
+}
+
+// setOutput sets the response from out, as setResponse would.
+func (d *draft) setOutput(out *output) {
+	switch {
+	case out.message:
+		d.rec.Response, d.rec.ToolCalls = out.response, out.calls
+		d.responseSet = true
+	case out.response != "":
+		d.rec.Response = out.response
+		d.responseSet = true
+	}
+}
+
+// listScratch is what reading a JSON message list one message at a time
+// needs besides its result: the reader, which would go to the heap anyway
+// (the element decoders get it through function values), and the message
+// each element is read into, whose part and tool-call arrays are reused.
+// Nothing read from a list points into either, so both are reused from
+// list to list.
+type listScratch struct {
+	r jsonReader[string]
+	m wireMessage
+}
+
+var listScratchPool = sync.Pool{New: func() any { return new(listScratch) }}
+
+func takeListScratch(data string) *listScratch {
+	sc := listScratchPool.Get().(*listScratch)
+	sc.r = jsonReader[string]{data: data}
+	return sc
+}
+
+// release returns sc to the pool without references to the span's text,
+// dropping arrays grown for an unusually long message.
+func (sc *listScratch) release() {
+	sc.r = jsonReader[string]{}
+	sc.m.reset()
+	if cap(sc.m.Parts) > maxPooledItems || cap(sc.m.ToolCalls) > maxPooledItems {
+		sc.m = wireMessage{}
+	}
+	listScratchPool.Put(sc)
 }
 
 // reset makes m an empty message for the next element of a list, keeping

@@ -96,6 +96,7 @@ func checkJSONText(t *testing.T, data []byte) {
 	checkDecoder(t, data, readVercelParts, readVercelParts)
 	checkDecoder(t, data, readTextParts, readTextParts)
 	checkDecoder(t, data, readVercelChoice, readVercelChoice)
+	checkMessageLists(t, string(data))
 
 	valid := json.Valid(data)
 	require.Equal(t, valid, validJSON(data), "validates %q like json.Valid", data)
@@ -151,6 +152,58 @@ func FuzzWireDecoders(f *testing.F) {
 }
 
 const maxWireFuzz = 4 << 10
+
+// checkMessageLists holds promptOfList and outputOfList, which read a JSON
+// message list one message at a time into reused scratch, to what the
+// list decodeMessages returns gives: the prompt promptOf makes of it, the
+// first message's response and tool calls, every message's finish reason.
+func checkMessageLists(t *testing.T, s string) {
+	t.Helper()
+	data := contentJSON(s)
+	if data == "" || data[0] != '[' {
+		return
+	}
+	msgs, text := decodeMessages(s)
+	decoded := text == ""
+	if !decoded {
+		require.Nil(t, msgs)
+	}
+
+	prompt, ok := promptOfList(data)
+	require.Equal(t, decoded, ok, "reads %q as decodeMessages does", s)
+	if ok {
+		want := promptOf(msgs, "")
+		require.Equal(t, want == nil, prompt == nil, "prompt of %q", s)
+		require.Equal(t, string((&Record{Prompt: want}).AppendJSON(nil)),
+			string((&Record{Prompt: prompt}).AppendJSON(nil)), "prompt of %q", s)
+	}
+
+	out, ok := outputOfList(data, true)
+	require.Equal(t, decoded, ok, "reads %q as decodeMessages does", s)
+	if !ok {
+		require.Equal(t, output{}, out)
+		return
+	}
+	var want output
+	var reasons []string
+	for i := range msgs {
+		if r := msgs[i].choice().FinishReason; r != "" {
+			reasons = append(reasons, string(r))
+		}
+	}
+	if len(msgs) > 0 {
+		want.message = true
+		want.response, want.calls = responseOf(&msgs[0])
+	}
+	require.Equal(t, want.message, out.message, "output of %q", s)
+	require.Equal(t, want.response, out.response, "response of %q", s)
+	require.Equal(t, want.calls, out.calls, "tool calls of %q", s)
+	got := out.more
+	if got == nil && out.first != "" {
+		got = []string{out.first}
+	}
+	require.Equal(t, reasons, got, "finish reasons of %q", s)
+}
 
 // wireSeeds are the JSON texts found in the attributes and events of the
 // translate inputs, and texts at the corners of json.Unmarshal's behaviour.
@@ -210,6 +263,9 @@ func attrsValue(m pcommon.Map) pcommon.Value {
 // wireCorners are texts where json.Unmarshal behaves in ways a decoder
 // could easily get wrong.
 var wireCorners = []string{
+	// output lists: several choices and finish reasons, a wrapped choice, an element that is no message
+	`[{"role":"assistant","parts":[{"type":"text","content":"a"}],"finish_reason":"stop"},{"role":"assistant","finish_reason":"length"},` +
+		`{"index":2,"message":{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f"}}]},"finish_reason":"tool_call"},"x",{"finish_reason":""}]`,
 	// keys: case folding (ſ folds to s, K to k), escapes, repeats, unknown
 	`[{"ROLE":"user","Parts":[{"TYPE":"text","Content":"hi"}],"ro\u006ce":"x"}]`,
 	`[{"role":"a","role":"b","partſ":[{"type":"text"}],"TOOL_CALLS":[{"function":{"NAME":"f"}}]}]`,
