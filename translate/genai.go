@@ -242,9 +242,17 @@ func systemText(v pcommon.Value) (text, lit string) {
 		parts = partsFromSlice(v.Slice())
 	case pcommon.ValueTypeStr:
 		data := contentJSON(str(v))
-		if len(data) == 0 || data[0] != '[' || !decodeWire(data, &parts, readParts) {
+		if len(data) == 0 || data[0] != '[' {
 			return data, ""
 		}
+		// The parts are read into scratch: the texts and the literal
+		// share data's bytes or are strings of their own, never the parts.
+		sc := takeListScratch(data)
+		defer sc.release()
+		if readParts(&sc.r, &sc.m.Parts); !sc.r.atEnd() {
+			return data, ""
+		}
+		parts = sc.m.Parts
 	default:
 		return str(v), ""
 	}

@@ -97,6 +97,7 @@ func checkJSONText(t *testing.T, data []byte) {
 	checkDecoder(t, data, readTextParts, readTextParts)
 	checkDecoder(t, data, readVercelChoice, readVercelChoice)
 	checkMessageLists(t, string(data))
+	checkSystemText(t, string(data))
 
 	valid := json.Valid(data)
 	require.Equal(t, valid, validJSON(data), "validates %q like json.Valid", data)
@@ -152,6 +153,27 @@ func FuzzWireDecoders(f *testing.F) {
 }
 
 const maxWireFuzz = 4 << 10
+
+// checkSystemText holds systemText, which reads a JSON part list into
+// reused scratch, to the parts decodeWire reads.
+func checkSystemText(t *testing.T, s string) {
+	t.Helper()
+	v := pcommon.NewValueStr(s)
+	text, lit := systemText(v)
+	data := contentJSON(s)
+	var parts []part
+	if len(data) == 0 || data[0] != '[' || !decodeWire(data, &parts, readParts) {
+		require.Equal(t, data, text, "system text of %q", s)
+		require.Empty(t, lit, "system literal of %q", s)
+		return
+	}
+	require.Equal(t, joinText(parts), text, "system text of %q", s)
+	wantLit := ""
+	if only := onlyText(parts); only != nil && text != "" {
+		wantLit = only.contentLit
+	}
+	require.Equal(t, wantLit, lit, "system literal of %q", s)
+}
 
 // checkMessageLists holds promptOfList and outputOfList, which read a JSON
 // message list one message at a time into reused scratch, to what the
