@@ -240,3 +240,32 @@ func extra(t *testing.T, rec Record, key string) any {
 	require.True(t, ok, "extra option %s", key)
 	return v
 }
+
+// TestVercelStreamFromOperation: a doStream call is marked stream, by
+// ai.operationId or, without it, by the operation id operation.name starts
+// with.
+func TestVercelStreamFromOperation(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		attrs  map[string]any
+		stream bool
+	}{
+		{"operation.name", map[string]any{"operation.name": "ai.streamText.doStream my-fn"}, true},
+		{"ai.operationId wins", map[string]any{"operation.name": "ai.streamText.doStream my-fn", "ai.operationId": "ai.generateText.doGenerate"}, false},
+		{"ai.operationId", map[string]any{"operation.name": "ai.generateText.doGenerate", "ai.operationId": "ai.streamText.doStream"}, true},
+		{"generate", map[string]any{"operation.name": "ai.generateText.doGenerate my-fn"}, false},
+	} {
+		td, span := benchTraces("ai")
+		tc.attrs["ai.model.id"] = "gpt-4o"
+		tc.attrs["ai.prompt.messages"] = `[{"role":"user","content":"hi"}]`
+		putAttrs(t, span.Attributes(), tc.attrs)
+		items := New(Options{}).Traces(td).Items
+		require.Len(t, items, 1, tc.name)
+		opts := items[0].Record.ModelOptions
+		var stream bool
+		if opts != nil {
+			_, stream = opts.ExtraOptions.Get("stream")
+		}
+		assert.Equal(t, tc.stream, stream, tc.name)
+	}
+}

@@ -43,6 +43,8 @@ func classifyVercel(id, name pcommon.Value) class {
 // vercelAttrs are the ai.* attributes of a span, gathered in one pass.
 type vercelAttrs struct {
 	operation, provider, responseID, functionID pcommon.Value
+	opName                                      string // the operation id operation.name starts with
+	opNameSet                                   bool
 	messages, prompt, tools, toolChoice, values pcommon.Value
 	text, toolCalls, object, finish, ttft       pcommon.Value
 
@@ -164,9 +166,9 @@ func readVercel(in spanInput, d *draft) {
 		case "ai.response.model":
 			d.model.offer(modelVercelResponse, str(v))
 		case keyAIOperationName:
-			if !present(a.operation) {
-				op, _, _ := strings.Cut(str(v), " ")
-				a.operation = pcommon.NewValueStr(op)
+			if !a.opNameSet {
+				a.opName, _, _ = strings.Cut(str(v), " ")
+				a.opNameSet = true
 			}
 		default:
 			if name, ok := strings.CutPrefix(k, "ai."); ok {
@@ -179,7 +181,11 @@ func readVercel(in spanInput, d *draft) {
 	d.setText("function_id", str(a.functionID))
 	readVercelUsage(&a, d)
 	readVercelOptions(&a, d)
-	if strings.HasSuffix(str(a.operation), ".doStream") {
+	op := a.opName // ai.operationId, when there is one, wins
+	if present(a.operation) {
+		op = str(a.operation)
+	}
+	if strings.HasSuffix(op, ".doStream") {
 		d.setExtra("stream", true)
 	}
 	if ms, ok := floatValue(a.ttft); ok {
