@@ -242,12 +242,13 @@ func (d *draft) setOutput(out *output) {
 // listScratch is what reading a JSON message list one message at a time
 // needs besides its result: the reader, which would go to the heap anyway
 // (the element decoders get it through function values), and the message
-// each element is read into, whose part and tool-call arrays are reused.
-// Nothing read from a list points into either, so both are reused from
-// list to list.
+// (or the Vercel AI SDK's parts) each element is read into, whose arrays
+// are reused. Nothing read from a list points into either, so both are
+// reused from list to list.
 type listScratch struct {
-	r jsonReader[string]
-	m wireMessage
+	r           jsonReader[string]
+	m           wireMessage
+	vercelParts []vercelPart
 }
 
 var listScratchPool = sync.Pool{New: func() any { return new(listScratch) }}
@@ -265,6 +266,10 @@ func (sc *listScratch) release() {
 	sc.m.reset()
 	if cap(sc.m.Parts) > maxPooledItems || cap(sc.m.ToolCalls) > maxPooledItems {
 		sc.m = wireMessage{}
+	}
+	clear(sc.vercelParts[:cap(sc.vercelParts)])
+	if sc.vercelParts = sc.vercelParts[:0]; cap(sc.vercelParts) > maxPooledItems {
+		sc.vercelParts = nil
 	}
 	listScratchPool.Put(sc)
 }

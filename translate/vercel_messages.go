@@ -66,14 +66,15 @@ func vercelPrompt(s string) []Message {
 	if len(data) == 0 || data[0] != '[' {
 		return userMessages([]string{s})
 	}
-	r := jsonReader[string]{data: data}
+	sc := takeListScratch(data)
+	defer sc.release()
+	r, parts := &sc.r, &sc.vercelParts
 	// Sized as promptOfList sizes a prompt; parts are decoded into again
 	// for each message.
 	out := make([]Message, 0, min(len(data)/128+2, 64))
-	var parts []vercelPart
 	for more := r.enterArray(); more; more = r.nextElement() {
-		role, content, listed := readVercelMessage(&r, &parts)
-		out = appendVercel(out, role, content, listed, &parts)
+		role, content, listed := readVercelMessage(r, parts)
+		out = appendVercel(out, role, content, listed, parts)
 	}
 	if !r.atEnd() {
 		return userMessages([]string{s})
