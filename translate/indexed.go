@@ -54,9 +54,11 @@ func (l *flatList) add(key, prefix string, v pcommon.Value) bool {
 // many messages is kept in one array instead of growing it several times.
 func (l *flatList) addRoom(key, prefix string, v pcommon.Value, room int) bool {
 	rest, ok := strings.CutPrefix(key, prefix)
-	if !ok {
-		return false
-	}
+	return ok && l.addIndexed(rest, v, room)
+}
+
+// addIndexed is addRoom for a key whose prefix is cut off already.
+func (l *flatList) addIndexed(rest string, v pcommon.Value, room int) bool {
 	n, rest, ok := cutIndex(rest)
 	if ok {
 		if *l == nil {

@@ -84,15 +84,26 @@ func readOpenLLMetry(in spanInput, d *draft) {
 	)
 	room := in.span.Attributes().Len()
 	for k, v := range in.span.Attributes().All() {
-		if !strings.HasPrefix(k, "gen_ai.") && !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "traceloop.") {
-			continue // cheaply past the other conventions' keys
-		}
-		if prompt.addRoom(k, keyOLLPrompt, v, room) || completion.add(k, keyOLLCompletion, v) || functions.add(k, keyOLLFunctions, v) {
-			continue
-		}
-		if strings.HasPrefix(k, keyOLLTemplateVariables) {
+		// Constant prefixes are compared inline: most keys are looked at
+		// by one or two of these and no call.
+		switch {
+		case strings.HasPrefix(k, keyOLLPrompt):
+			if prompt.addIndexed(k[len(keyOLLPrompt):], v, room) {
+				continue
+			}
+		case strings.HasPrefix(k, keyOLLCompletion):
+			if completion.addIndexed(k[len(keyOLLCompletion):], v, 16) {
+				continue
+			}
+		case strings.HasPrefix(k, keyOLLFunctions):
+			if functions.addIndexed(k[len(keyOLLFunctions):], v, 16) {
+				continue
+			}
+		case strings.HasPrefix(k, keyOLLTemplateVariables):
 			variables = true
 			continue
+		case !strings.HasPrefix(k, "gen_ai.") && !strings.HasPrefix(k, "llm.") && !strings.HasPrefix(k, "traceloop."):
+			continue // cheaply past the other conventions' keys
 		}
 		switch k {
 		case "llm.usage.total_tokens":
