@@ -269,3 +269,24 @@ func TestVercelStreamFromOperation(t *testing.T) {
 		assert.Equal(t, tc.stream, stream, tc.name)
 	}
 }
+
+// TestMetadataJSONInItsOrder: of two keys for one field in OpenInference's
+// metadata JSON, the first wins, every time (a map's order would pick
+// either); a malformed object gives nothing.
+func TestMetadataJSONInItsOrder(t *testing.T) {
+	for range 20 {
+		var s segment
+		attrs := pcommon.NewMap()
+		attrs.PutStr("metadata", `{"session_id":"s1","sessionId":"s2","userId":"u1","user_id":"u2","a":"x","b":{"c":1},"tags":["t"]}`)
+		s.read(attrs)
+		require.Equal(t, "s1", s.session.val)
+		require.Equal(t, "u1", s.user.val)
+		require.Equal(t, map[string]any{"a": "x", "b": `{"c":1}`}, s.metadata)
+		require.Equal(t, []string{"t"}, s.tags)
+	}
+	var s segment
+	attrs := pcommon.NewMap()
+	attrs.PutStr("metadata", `{"session_id":"s1","user_id":}`)
+	s.read(attrs)
+	require.Empty(t, s.session.val)
+}

@@ -210,18 +210,26 @@ func (s *segment) readMetadata(v pcommon.Value) {
 			s.putMetaAttr(fromOI, k, item)
 		}
 	case pcommon.ValueTypeStr:
-		// As json.Decoder with UseNumber (integers kept exact) decodes the
-		// first value into a map: an object, or null for nothing.
+		// The first JSON value, when it is an object, as json.Decoder with
+		// UseNumber (integers kept exact) would decode it; nothing from a
+		// malformed one. Its members are filed in their order, as a map
+		// attribute's are, so that of two keys for one field (session_id
+		// and sessionId) the first wins, whatever a map's order.
 		r := jsonReader[string]{data: contentJSON(v.Str())}
 		if r.peek() != '{' {
 			return
 		}
-		m, _ := readAny(&r).(map[string]any)
-		if r.bad {
+		if check := r; check.skipValue() != "" && check.bad {
 			return
 		}
-		for k, item := range m {
-			s.putMeta(fromOI, k, item)
+		for more := r.enterObject(); more; more = r.nextMember() {
+			key := r.key // read before the value, which moves r.key on
+			if r.peek() == '"' {
+				lit, escaped := r.str()
+				s.putMetaText(fromOI, key, unquoteJSON(lit, escaped))
+				continue
+			}
+			s.putMeta(fromOI, key, readAny(&r))
 		}
 	}
 }
@@ -241,12 +249,21 @@ func (s *segment) putMeta(from metaSource, key string, raw any) {
 // putMetaAttr is putMeta for an attribute's value. A string, which most
 // are, goes to its field without the allocation AsRaw's boxing costs.
 func (s *segment) putMetaAttr(from metaSource, key string, v pcommon.Value) {
-	if v.Type() != pcommon.ValueTypeStr || key == "tags" {
+	if v.Type() != pcommon.ValueTypeStr {
 		s.putMeta(from, key, v.AsRaw())
-	} else if field, rank := s.metaField(from, key); field != nil {
-		field.offer(rank, rawText(str(v)))
 	} else {
-		s.keep(key, str(v))
+		s.putMetaText(from, key, str(v))
+	}
+}
+
+// putMetaText is putMeta for a string.
+func (s *segment) putMetaText(from metaSource, key, text string) {
+	if key == "tags" {
+		s.putMeta(from, key, text)
+	} else if field, rank := s.metaField(from, key); field != nil {
+		field.offer(rank, rawText(text))
+	} else {
+		s.keep(key, text)
 	}
 }
 
