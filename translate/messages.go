@@ -2,6 +2,7 @@ package translate
 
 import (
 	"encoding/json"
+	"iter"
 	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -162,10 +163,7 @@ func readPrompt(v pcommon.Value) []Message {
 func promptOfList(data string) (prompt []Message, ok bool) {
 	sc := takeListScratch(data)
 	defer sc.release()
-	r, m := &sc.r, &sc.m
-	for more := r.enterArray(); more; more = r.nextElement() {
-		m.reset()
-		readWireMessage(r, m)
+	for m := range sc.messages() {
 		if prompt == nil {
 			// Guessed from the size (messages take well over 128 bytes
 			// of JSON each), which saves growing the prompt of a long
@@ -175,7 +173,7 @@ func promptOfList(data string) (prompt []Message, ok bool) {
 		}
 		prompt = appendOpenAI(prompt, m, "user")
 	}
-	if !r.atEnd() {
+	if !sc.r.atEnd() {
 		return nil, false
 	}
 	return prompt, true
@@ -187,10 +185,7 @@ func promptOfList(data string) (prompt []Message, ok bool) {
 func outputOfList(data string, reasons bool) (out output, ok bool) {
 	sc := takeListScratch(data)
 	defer sc.release()
-	r, m := &sc.r, &sc.m
-	for more := r.enterArray(); more; more = r.nextElement() {
-		m.reset()
-		readWireMessage(r, m)
+	for m := range sc.messages() {
 		if !out.message {
 			out.message = true
 			out.response, out.calls = responseOf(m)
@@ -199,7 +194,7 @@ func outputOfList(data string, reasons bool) (out output, ok bool) {
 			out.addReason(string(m.choice().FinishReason))
 		}
 	}
-	if !r.atEnd() {
+	if !sc.r.atEnd() {
 		return output{}, false
 	}
 	return out, true
@@ -257,6 +252,21 @@ func takeListScratch(data string) *listScratch {
 	sc := listScratchPool.Get().(*listScratch)
 	sc.r = jsonReader[string]{data: data}
 	return sc
+}
+
+// messages yields the messages of the JSON list sc reads, each read into
+// sc.m, which the next one replaces; sc.r.atEnd() tells afterwards whether
+// the list was well-formed.
+func (sc *listScratch) messages() iter.Seq[*wireMessage] {
+	return func(yield func(*wireMessage) bool) {
+		for more := sc.r.enterArray(); more; more = sc.r.nextElement() {
+			sc.m.reset()
+			readWireMessage(&sc.r, &sc.m)
+			if !yield(&sc.m) {
+				return
+			}
+		}
+	}
 }
 
 // release returns sc to the pool without references to the span's text,
