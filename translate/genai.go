@@ -323,11 +323,10 @@ func readOutput(v pcommon.Value, reasons bool) output {
 	case text != "":
 		out.response = text
 	}
-	for i := range msgs {
-		if !reasons {
-			break
+	if reasons {
+		for i := range msgs {
+			out.addReason(string(msgs[i].choice().FinishReason))
 		}
-		out.addReason(string(msgs[i].choice().FinishReason))
 	}
 	return out
 }

@@ -219,7 +219,8 @@ func (s *segment) readMetadata(v pcommon.Value) {
 		if r.peek() != '{' {
 			return
 		}
-		if check := r; check.skipValue() != "" && check.bad {
+		check := r
+		if check.skipValue(); check.bad {
 			return
 		}
 		for more := r.enterObject(); more; more = r.nextMember() {

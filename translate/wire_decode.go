@@ -6,16 +6,17 @@ import (
 )
 
 // Purpose-built decoders for the wire shapes that carry message content
-// (wireMessage, part, wireToolCall, wireTool, vercelPart, vercelChoice, textPart; the
-// Vercel messages are read by readVercelMessage). They replace json.Unmarshal on the hot path, where its
-// reflection and its second pass over the text cost more than a span's
-// own OTLP encoding, and they decode exactly as json.Unmarshal does into
-// the same structs: keys matched to the json tags exactly or else under
-// Unicode case folding, the last of repeated keys winning, values of the
-// wrong JSON type leaving their field as it was, null clearing slices and
-// pointers, an element decoded into what a slice already holds within its
-// capacity. The struct tags stay the schema; TestWireDecodersMatchUnmarshal
-// and FuzzWireDecoders hold the decoders to them.
+// (wireMessage, part, wireToolCall, wireTool, vercelPart, vercelChoice,
+// textPart; the Vercel messages are read by readVercelMessage). They replace
+// json.Unmarshal on the hot path, where its reflection and its second pass
+// over the text cost more than a span's own OTLP encoding, and they decode
+// exactly as json.Unmarshal does into the same structs: keys matched to the
+// json tags exactly or else under Unicode case folding, the last of repeated
+// keys winning, values of the wrong JSON type leaving their field as it was,
+// null clearing slices and pointers, an element decoded into what a slice
+// already holds within its capacity. The struct tags stay the schema;
+// TestWireDecodersMatchUnmarshal and FuzzWireDecoders hold the decoders to
+// them.
 
 // decodeWire decodes data into *v with read, as json.Unmarshal would: it
 // reports false and leaves *v alone when data is not one JSON value.
