@@ -158,8 +158,8 @@ func (e *tracesExporter) sendAll(ctx context.Context, items []translate.Item) []
 					continue
 				}
 				outcomes[i] = e.sendOne(ctx, &items[i].Record)
-				if out := outcomes[i]; out.action == actionRetry && out.status == 0 {
-					unreachable.CompareAndSwap(nil, &out)
+				if out := &outcomes[i]; out.action == actionRetry && out.status == 0 {
+					unreachable.CompareAndSwap(nil, out) // outcomes[i] is final
 				}
 			}
 		})
