@@ -148,6 +148,7 @@ func (e *tracesExporter) sendAll(ctx context.Context, items []translate.Item) []
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			p := newPoster()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(items) {
@@ -157,7 +158,7 @@ func (e *tracesExporter) sendAll(ctx context.Context, items []translate.Item) []
 					outcomes[i] = outcome{action: actionRetry, err: failed.err}
 					continue
 				}
-				outcomes[i] = e.sendOne(ctx, &items[i].Record)
+				outcomes[i] = e.sendOne(ctx, p, &items[i].Record)
 				if out := &outcomes[i]; out.action == actionRetry && out.status == 0 {
 					unreachable.CompareAndSwap(nil, out) // outcomes[i] is final
 				}
@@ -171,12 +172,19 @@ func (e *tracesExporter) sendAll(ctx context.Context, items []translate.Item) []
 // sendOne posts rec. The body, built in a pooled buffer, is the record's
 // JSON and a newline: byte for byte what encoding/json's Encoder wrote
 // before Record.AppendJSON took its place on this hot path.
-func (e *tracesExporter) sendOne(ctx context.Context, rec *translate.Record) outcome {
+//
+// The buffer goes back to the pool only after a 2xx, when the API has read
+// the whole body. A server may answer before it has (an auth proxy's 401,
+// a 413), and the transport may then still be writing the body after post
+// returned: a buffer reused under that write would mix two records.
+func (e *tracesExporter) sendOne(ctx context.Context, p *poster, rec *translate.Record) outcome {
 	buf := e.bodies.Get().(*[]byte)
 	body := append(rec.AppendJSON((*buf)[:0]), '\n')
-	out := e.sender.post(ctx, body)
-	*buf = body[:0]
-	e.bodies.Put(buf)
+	out := e.sender.post(ctx, p, body)
+	if out.action == actionSent {
+		*buf = body[:0]
+		e.bodies.Put(buf)
+	}
 
 	e.halt.noteOutcome(out)
 	return out

@@ -63,20 +63,25 @@ func newSender(client *http.Client, endpoint, apiKey string) (*sender, error) {
 // from http:// to https:// becomes a GET that loses the record), so a 3xx
 // is an answer like any other. Only a client with a cookie jar goes
 // through http.Client, which is where cookies are kept.
-func (s *sender) post(ctx context.Context, body []byte) outcome {
+func (s *sender) post(ctx context.Context, p *poster, body []byte) outcome {
 	if s.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
 	req := s.template.WithContext(ctx)
-	// Each request has its own header map: a middleware (confighttp's
-	// headers, say) may set headers on the request it is given.
-	req.Header = http.Header{"Content-Type": s.contentType, "Athina-Api-Key": s.apiKeyValue}
+	// The header map is the poster's, emptied for each request: a
+	// middleware (confighttp's headers, say) may set headers on the
+	// request it is given.
+	clear(p.header)
+	p.header["Content-Type"], p.header["Athina-Api-Key"] = s.contentType, s.apiKeyValue
+	req.Header = p.header
 	// Only a body net/http knows to be in memory goes out in the headers'
 	// write; any other type costs a write syscall of its own.
 	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	p.body = body
+	defer func() { p.body = nil }()
+	req.GetBody = p.getBody
 	req.ContentLength = int64(len(body))
 
 	var resp *http.Response
@@ -113,6 +118,24 @@ func (s *sender) post(ctx context.Context, body []byte) outcome {
 		out.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	return out
+}
+
+// poster is what one sending goroutine reuses from POST to POST: a
+// request's header map and its GetBody. A RoundTripper may use the request
+// only until the response's body is closed, which post does before it
+// returns, so the next request may have them.
+type poster struct {
+	header  http.Header
+	body    []byte // the body of the request in flight, for getBody
+	getBody func() (io.ReadCloser, error)
+}
+
+func newPoster() *poster {
+	p := &poster{header: make(http.Header, 2)}
+	// The transport sends the body again when a reused connection turns
+	// out to be closed, or HTTP/2 refuses the stream.
+	p.getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(p.body)), nil }
+	return p
 }
 
 // scrubbed returns the start of an error response with the API key
