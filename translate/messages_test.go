@@ -179,4 +179,21 @@ func TestReadTools(t *testing.T) {
 
 	assert.Nil(t, readTools(value(t, "[{broken")))
 	assert.Nil(t, readTools(value(t, int64(3))))
+
+	// The Vercel AI SDK's form: a list of JSON texts, one per definition;
+	// a text that is not one JSON value is no definition, and leaves
+	// nothing of itself in the next.
+	listed := readTools(value(t, []any{
+		`{"type":"function","name":"v","parameters":{"type":"object"}}`,
+		`{"name":"broken","parameters":{"type":"object"}`,
+		`{"name":"trailing"} {}`,
+		`{"type":"function","name":"w"}`,
+		map[string]any{"type": "function", "name": "m"},
+	}))
+	got, err = json.Marshal(listed)
+	require.NoError(t, err)
+	assert.JSONEq(t, `[
+		{"type":"function","function":{"name":"v","parameters":{"type":"object"}}},
+		{"type":"function","function":{"name":"w"}},
+		{"type":"function","function":{"name":"m"}}]`, string(got))
 }

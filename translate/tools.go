@@ -39,14 +39,26 @@ func readTools(v pcommon.Value) []Tool {
 	case pcommon.ValueTypeSlice:
 		sl := v.Slice()
 		defs = make([]wireTool, 0, sl.Len())
+		var sc *listScratch // one reader for the definitions given as JSON text
+		defer func() {
+			if sc != nil {
+				sc.release()
+			}
+		}()
 		for i := 0; i < sl.Len(); i++ {
 			switch item := sl.At(i); item.Type() {
 			case pcommon.ValueTypeMap:
 				defs = append(defs, toolFromMap(item.Map()))
 			case pcommon.ValueTypeStr:
-				var d wireTool
-				if decodeWire(contentJSON(item.Str()), &d, readWireTool) {
-					defs = append(defs, d)
+				if sc == nil {
+					sc = takeListScratch("")
+				}
+				// As decodeWire, into the list: kept only when it is one
+				// JSON value.
+				sc.r = jsonReader[string]{data: contentJSON(item.Str())}
+				defs = append(defs, wireTool{})
+				if readWireTool(&sc.r, &defs[len(defs)-1]); !sc.r.atEnd() {
+					defs = defs[:len(defs)-1]
 				}
 			}
 		}
