@@ -195,16 +195,9 @@ func (d *draft) setPromptFrom(v pcommon.Value) {
 // setResponse sets the response from the first of the decoded output
 // messages (the first choice), or from text, unless a reader set it already.
 func (d *draft) setResponse(msgs []wireMessage, text string) {
-	if d.responseSet {
-		return
-	}
-	switch {
-	case len(msgs) > 0:
-		d.rec.Response, d.rec.ToolCalls = responseOf(&msgs[0])
-		d.responseSet = true
-	case text != "":
-		d.rec.Response = text
-		d.responseSet = true
+	if !d.responseSet {
+		out := outputOf(msgs, text, false)
+		d.setOutput(&out)
 	}
 }
 

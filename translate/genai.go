@@ -314,21 +314,8 @@ func readOutput(v pcommon.Value, reasons bool) output {
 			}
 		}
 	}
-	var out output
 	msgs, text := readMessages(v)
-	switch {
-	case len(msgs) > 0:
-		out.message = true
-		out.response, out.calls = responseOf(&msgs[0])
-	case text != "":
-		out.response = text
-	}
-	if reasons {
-		for i := range msgs {
-			out.addReason(string(msgs[i].choice().FinishReason))
-		}
-	}
-	return out
+	return outputOf(msgs, text, reasons)
 }
 
 // finishReason maps a finish reason to OpenAI's (spec S.5).

@@ -179,9 +179,9 @@ func promptOfList(data string) (prompt []Message, ok bool) {
 	return prompt, true
 }
 
-// outputOfList reads the JSON output message list data as readOutput
-// reads what decodeMessages(data) returns, one message at a time. ok is
-// false when data is no JSON, and out is then empty.
+// outputOfList reads the JSON output message list data as outputOf reads
+// what decodeMessages(data) returns, one message at a time. ok is false
+// when data is no JSON, and out is then empty.
 func outputOfList(data string, reasons bool) (out output, ok bool) {
 	sc := takeListScratch(data)
 	defer sc.release()
@@ -222,7 +222,27 @@ func (o *output) addReason(r string) {
 	}
 }
 
-// setOutput sets the response from out, as setResponse would.
+// outputOf is what decoded output messages, or text when there are none,
+// give the record; the messages' finish reasons when reasons is true.
+func outputOf(msgs []wireMessage, text string, reasons bool) output {
+	var out output
+	switch {
+	case len(msgs) > 0:
+		out.message = true
+		out.response, out.calls = responseOf(&msgs[0])
+	case text != "":
+		out.response = text
+	}
+	if reasons {
+		for i := range msgs {
+			out.addReason(string(msgs[i].choice().FinishReason))
+		}
+	}
+	return out
+}
+
+// setOutput sets the response from out: the first message's text and tool
+// calls, or the text that stood in for messages.
 func (d *draft) setOutput(out *output) {
 	switch {
 	case out.message:
